@@ -1,0 +1,50 @@
+// The one event language every engine speaks: what a stream did, and when (performance.now()).
+
+/** Where a token count came from: the server's usage, a tokenizer, or an estimate from chunks (shown with ~). */
+export type TokenSource = 'server' | 'tokenizer' | 'chunks';
+
+/**
+ * `seq` numbers the server message (one SSE `data:` line) an event came from, so that
+ * events of one chunk can be grouped: a chunk is not a token.
+ */
+export type StreamEvent =
+  | { type: 'open'; at: number; status: number }
+  | { type: 'reasoning'; text: string; at: number; seq: number }
+  | { type: 'content'; text: string; at: number; seq: number }
+  | { type: 'tool-call'; index: number; id?: string; name?: string; argsDelta: string; at: number; seq: number }
+  | {
+      type: 'usage';
+      promptTokens: number;
+      completionTokens: number;
+      /** reasoning tokens when the server reports them apart (they are part of completionTokens) */
+      reasoningTokens?: number;
+      /** true when the server sends running totals on every chunk (vLLM continuous stats, NIM) */
+      cumulative: boolean;
+      at: number;
+      seq: number;
+    }
+  | { type: 'engine-stats'; source: 'llamacpp' | 'webllm'; stats: Record<string, number>; at: number; seq: number }
+  | { type: 'warning'; message: string; detail?: string; at: number }
+  | { type: 'done'; finishReason: string | null; at: number }
+  /** the person pressed stop: what arrived is kept */
+  | { type: 'stopped'; at: number }
+  | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number };
+
+export type ErrorKind =
+  | 'http' // the server answered with an HTTP error status
+  | 'auth' // 401/403
+  | 'not-found' // 404: unknown model or wrong base URL
+  | 'rate-limit' // 429
+  | 'server' // 5xx, or an error object inside a 200 stream
+  | 'network' // nothing came back: server down, CORS refused, DNS
+  | 'dropped' // the stream ended before the server said it was done
+  | 'stalled' // no bytes for too long
+  | 'protocol'; // the server said something we cannot understand
+
+export type TokenEventType = 'reasoning' | 'content' | 'tool-call';
+
+export function isTokenEvent(
+  e: StreamEvent,
+): e is Extract<StreamEvent, { type: TokenEventType }> {
+  return e.type === 'reasoning' || e.type === 'content' || e.type === 'tool-call';
+}
