@@ -1,0 +1,36 @@
+// The servers we speak to, and what each one needs from a request and a stream parser.
+
+export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw'] as const;
+export type DialectId = (typeof DIALECT_IDS)[number];
+
+export interface DialectInfo {
+  label: string;
+  /** the server takes `chat_template_kwargs.enable_thinking` */
+  templateKwargs: boolean;
+  /** the server takes vLLM's `stream_options.continuous_usage_stats` */
+  continuousUsage: boolean;
+  /** the server takes top_k, min_p and repetition_penalty in the body */
+  extraSampling: boolean;
+  /** the server has no reasoning parser: `<think>` arrives inside content */
+  inlineThink: boolean;
+}
+
+export const DIALECTS: Record<DialectId, DialectInfo> = {
+  vllm: { label: 'vLLM', templateKwargs: true, continuousUsage: true, extraSampling: true, inlineThink: false },
+  'vllm-0.11': { label: 'vLLM 0.11–0.15', templateKwargs: true, continuousUsage: true, extraSampling: true, inlineThink: false },
+  sglang: { label: 'SGLang', templateKwargs: true, continuousUsage: false, extraSampling: true, inlineThink: false },
+  nim: { label: 'NVIDIA NIM', templateKwargs: true, continuousUsage: false, extraSampling: false, inlineThink: false },
+  llamacpp: { label: 'llama.cpp', templateKwargs: true, continuousUsage: false, extraSampling: true, inlineThink: false },
+  ollama: { label: 'Ollama', templateKwargs: false, continuousUsage: false, extraSampling: false, inlineThink: false },
+  raw: { label: 'OpenAI-compatible, no reasoning parser', templateKwargs: true, continuousUsage: false, extraSampling: false, inlineThink: true },
+};
+
+/** What a model does with thinking, read from its name: Thinking always thinks, Instruct never, others can switch. */
+export type ThinkingKind = 'always' | 'never' | 'switchable';
+
+export function thinkingKindOf(model: string): ThinkingKind {
+  const name = model.toLowerCase();
+  if (name.includes('thinking')) return 'always';
+  if (name.includes('instruct')) return 'never';
+  return 'switchable';
+}

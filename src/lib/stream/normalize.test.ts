@@ -1,0 +1,142 @@
+// Recorded streams of each server, fed whole, one byte at a time and in random reads: same events every time.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { StreamEvent } from './events.ts';
+import { StreamNormalizer, type NormalizerOptions } from './normalize.ts';
+import { SseDecoder } from './sse.ts';
+import { ToolCallAccumulator } from './tool-calls.ts';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}.sse`, import.meta.url)));
+
+/** Splits the bytes into reads, runs decoder and normalizer, and drops the clock from the events. */
+function replay(bytes: Uint8Array, sizes: (i: number) => number, options?: NormalizerOptions): Omit<StreamEvent, 'at'>[] {
+  const decoder = new SseDecoder();
+  const normalizer = new StreamNormalizer(options);
+  const events: StreamEvent[] = [];
+  for (let i = 0, n = 0; i < bytes.length; n++) {
+    const size = Math.max(1, sizes(n));
+    for (const msg of decoder.push(bytes.subarray(i, i + size))) events.push(...normalizer.push(msg, 0));
+    i += size;
+  }
+  for (const msg of decoder.end()) events.push(...normalizer.push(msg, 0));
+  events.push(...normalizer.end(0));
+  return events.map(({ at: _at, ...rest }) => rest);
+}
+
+interface Summary {
+  reasoning: string;
+  content: string;
+  tools: Array<{ id: string; name: string; arguments: string; invalid?: string }>;
+  usage: { prompt: number; completion: number; reasoning?: number; cumulative: boolean } | null;
+  stats: Record<string, number> | null;
+  end: string;
+  warnings: number;
+}
+
+function summarize(events: Omit<StreamEvent, 'at'>[]): Summary {
+  const tools = new ToolCallAccumulator();
+  const s: Summary = { reasoning: '', content: '', tools: [], usage: null, stats: null, end: 'none', warnings: 0 };
+  for (const e of events) {
+    if (e.type === 'reasoning') s.reasoning += e.text;
+    else if (e.type === 'content') s.content += e.text;
+    else if (e.type === 'tool-call') tools.push(e);
+    else if (e.type === 'usage') s.usage = { prompt: e.promptTokens, completion: e.completionTokens, ...(e.reasoningTokens ? { reasoning: e.reasoningTokens } : {}), cumulative: e.cumulative };
+    else if (e.type === 'engine-stats') s.stats = e.stats;
+    else if (e.type === 'warning') s.warnings++;
+    else if (e.type === 'done') s.end = `done:${e.finishReason}`;
+    else if (e.type === 'error') s.end = `error:${e.kind}:${e.message}`;
+  }
+  s.tools = tools.finish().map(({ id, name, arguments: a, invalid }) => ({ id, name, arguments: a, ...(invalid ? { invalid } : {}) }));
+  return s;
+}
+
+const CASES: Array<{ name: string; options?: NormalizerOptions; expect: Partial<Summary> }> = [
+  {
+    name: 'vllm-thinking',
+    expect: { reasoning: 'Let me think.', content: 'Héllo 你好 🚀!', usage: { prompt: 12, completion: 8, cumulative: true }, end: 'done:stop', warnings: 0 },
+  },
+  { name: 'vllm-0.11-both-fields', expect: { reasoning: 'Hmm.', content: 'Yes.', usage: { prompt: 9, completion: 3, cumulative: false }, end: 'done:stop' } },
+  {
+    name: 'vllm-tools-parallel',
+    expect: {
+      content: '',
+      tools: [
+        { id: 'chatcmpl-tool-3f2a0000000000000000000000000000', name: 'get_weather', arguments: '{"city": "Paris"}' },
+        { id: 'chatcmpl-tool-9b1c0000000000000000000000000000', name: 'get_weather', arguments: '{"city": "Tokyo"}' },
+      ],
+      end: 'done:tool_calls',
+    },
+  },
+  {
+    name: 'sglang-tools',
+    expect: {
+      reasoning: 'Need weather.',
+      tools: [{ id: 'call_0123456789abcdef01234567', name: 'get_weather', arguments: '{"city": "Paris"}' }],
+      usage: { prompt: 30, completion: 22, reasoning: 4, cumulative: false },
+      end: 'done:tool_calls',
+    },
+  },
+  {
+    name: 'nim-cumulative',
+    expect: { reasoning: 'Plan: compare. Done.', content: 'A is faster.', usage: { prompt: 20, completion: 11, cumulative: true }, end: 'done:stop' },
+  },
+  {
+    name: 'llamacpp-crlf-timings',
+    expect: {
+      reasoning: 'Short.',
+      content: 'Done.',
+      usage: { prompt: 10, completion: 4, cumulative: false },
+      stats: { cache_n: 0, prompt_n: 10, prompt_ms: 20.5, prompt_per_token_ms: 2.05, prompt_per_second: 487.8, predicted_n: 4, predicted_ms: 50, predicted_per_token_ms: 12.5, predicted_per_second: 80 },
+      end: 'done:stop',
+    },
+  },
+  {
+    name: 'ollama-tool-whole',
+    expect: { reasoning: 'User wants weather.', content: '', tools: [{ id: 'call_abc123xy', name: 'get_weather', arguments: '{"city":"Paris"}' }], end: 'done:tool_calls' },
+  },
+  { name: 'raw-think-pair', expect: { reasoning: 'I should greet.', content: 'Hello there.', end: 'done:stop' } },
+  { name: 'raw-close-only', options: { thinkMode: 'closing-only' }, expect: { reasoning: 'Two plus two is four.', content: '**4**', end: 'done:stop' } },
+  {
+    name: 'raw-thinking-off-tool-text',
+    expect: { reasoning: '', content: 'Checking.', tools: [{ id: 'text-call-0', name: 'get_weather', arguments: '{"city":"Paris"}' }], end: 'done:stop' },
+  },
+  { name: 'vllm-answer-in-reasoning', expect: { reasoning: 'Paris is the capital of France.', content: 'Paris is the capital of France.', end: 'done:stop', warnings: 1 } },
+  {
+    name: 'vllm-stream-error',
+    expect: { content: 'Partial', end: 'error:server:The server failed while answering: CUDA out of memory. Tried to allocate 2.00 GiB' },
+  },
+  { name: 'llamacpp-old-error-line', expect: { content: 'Some', end: 'error:server:The server failed while answering: failed to decode the batch' } },
+  {
+    name: 'dropped-midstream',
+    expect: { content: 'Half an answer <thi', end: 'error:dropped:The stream ended early: the server closed the connection before it finished. The text so far is kept.' },
+  },
+  { name: 'malformed-line', expect: { content: 'One two.', end: 'done:stop', warnings: 2 } },
+];
+
+describe('stream normalizer on recorded streams', () => {
+  for (const c of CASES) {
+    it(`${c.name}: right events, whatever the network reads`, () => {
+      const bytes = fixture(c.name);
+      const whole = replay(bytes, () => bytes.length, c.options);
+      expect(summarize(whole)).toMatchObject(c.expect);
+      // one byte at a time: UTF-8 characters, CRLF pairs, `data:` prefixes and tags all cut
+      expect(replay(bytes, () => 1, c.options)).toEqual(whole);
+      let seed = 7;
+      const random = () => ((seed = (seed * 48271) % 2147483647) % 23) + 1;
+      expect(replay(bytes, random, c.options)).toEqual(whole);
+    });
+  }
+
+  it('groups the events of one server chunk under one seq', () => {
+    const events = replay(fixture('nim-cumulative'), () => 9999);
+    const chunk = events.filter((e) => 'seq' in e && e.type !== 'usage' && (e.type === 'content' || e.type === 'reasoning'));
+    const mixed = chunk.filter((e) => 'seq' in e && e.seq === (chunk.at(-1) as { seq: number }).seq);
+    expect(mixed.map((e) => e.type).sort()).toEqual(['content', 'reasoning']);
+  });
+
+  it('reports invalid tool-call arguments with a clear message', () => {
+    const acc = new ToolCallAccumulator();
+    acc.push({ index: 0, id: 'x', name: 'search', argsDelta: '{"q": "qwen' });
+    expect(acc.finish()[0]?.invalid).toMatch(/^The arguments of search are not valid JSON/);
+  });
+});

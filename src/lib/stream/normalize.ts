@@ -1,0 +1,240 @@
+// Turns one server's SSE messages into StreamEvents: reasoning, answer, tool calls, usage, errors and the end.
+import type { ErrorKind, StreamEvent } from './events.ts';
+import type { SseMessage } from './sse.ts';
+import { ThinkSplitter, type ThinkMode } from './think-splitter.ts';
+import { ToolCallTextExtractor } from './tool-call-text.ts';
+
+export interface NormalizerOptions {
+  /** `closing-only` when the template opens `<think>` itself (Thinking models behind a server without a parser) */
+  thinkMode?: ThinkMode;
+}
+
+interface Delta {
+  content?: unknown;
+  reasoning?: unknown;
+  reasoning_content?: unknown;
+  tool_calls?: unknown;
+}
+
+interface Chunk {
+  choices?: Array<{ delta?: Delta | null; finish_reason?: unknown }> | null;
+  usage?: {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    reasoning_tokens?: unknown;
+    completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+  } | null;
+  timings?: Record<string, unknown> | null;
+  error?: unknown;
+  object?: unknown;
+  message?: unknown;
+}
+
+/**
+ * One normalizer per stream. `push` takes each SSE message with the time it was parsed;
+ * `end` is called when the body ends (cleanly or not) and closes the run.
+ */
+export class StreamNormalizer {
+  #think: ThinkSplitter;
+  #toolText = new ToolCallTextExtractor();
+  #seq = 0;
+  #finish: string | null = null;
+  #finished = false;
+  #sawDone = false;
+  #sawChoicesUsage = false;
+  #textToolCalls = 0;
+  #toolIndexes = new Set<number>();
+  #reasoningText = '';
+  #hasAnswer = false;
+  #malformed = 0;
+
+  constructor(options: NormalizerOptions = {}) {
+    this.#think = new ThinkSplitter(options.thinkMode ?? 'auto');
+  }
+
+  get ended(): boolean {
+    return this.#finished;
+  }
+
+  push(msg: SseMessage, at: number): StreamEvent[] {
+    if (this.#finished) return [];
+    const out: StreamEvent[] = [];
+    // old llama.cpp wrote `error: {…}` lines, which plain SSE clients drop silently
+    if (msg.extra.error !== undefined) return this.#fail(out, 'server', errorMessage(parseJson(msg.extra.error) ?? msg.extra.error), msg.extra.error, at);
+    if (msg.data.trim() === '[DONE]') {
+      this.#sawDone = true;
+      return this.end(at);
+    }
+    if (!msg.data.trim()) return out;
+    const chunk = parseJson(msg.data) as Chunk | undefined;
+    if (chunk === undefined || typeof chunk !== 'object' || chunk === null) {
+      this.#malformed++;
+      out.push({ type: 'warning', message: 'The server sent a chunk that is not valid JSON; it was skipped.', detail: msg.data.slice(0, 500), at });
+      return out;
+    }
+    if (msg.event === 'error' || chunk.error !== undefined || chunk.object === 'error')
+      return this.#fail(out, 'server', errorMessage(chunk.error ?? chunk), msg.data, at);
+
+    const seq = ++this.#seq;
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    const delta = choice?.delta ?? undefined;
+    if (delta) {
+      // vLLM 0.11.1–0.15 sends the same text under both names: take one, never both
+      const reasoning = nonEmpty(delta.reasoning) ?? nonEmpty(delta.reasoning_content);
+      if (reasoning) this.#reasoning(out, reasoning, at, seq);
+      const content = nonEmpty(delta.content);
+      if (content) this.#content(out, content, at, seq);
+      if (Array.isArray(delta.tool_calls)) this.#toolCalls(out, delta.tool_calls, at, seq);
+    }
+    if (typeof choice?.finish_reason === 'string' && choice.finish_reason) this.#finish = choice.finish_reason;
+    this.#usage(out, chunk, Array.isArray(chunk.choices) && chunk.choices.length > 0, at, seq);
+    if (chunk.timings && typeof chunk.timings === 'object') {
+      const stats = numbers(chunk.timings);
+      if (Object.keys(stats).length) out.push({ type: 'engine-stats', source: 'llamacpp', stats, at, seq });
+    }
+    return out;
+  }
+
+  /** The body ended: flush held text and say how the run ended. */
+  end(at: number): StreamEvent[] {
+    if (this.#finished) return [];
+    const out: StreamEvent[] = [];
+    this.#flush(out, at);
+    // a clean end after a finish_reason (no [DONE]) is still a finished answer
+    if (!this.#sawDone && this.#finish === null) {
+      out.push({
+        type: 'error',
+        kind: 'dropped',
+        message: 'The stream ended early: the server closed the connection before it finished. The text so far is kept.',
+        at,
+      });
+      return out;
+    }
+    // a thinking-off answer that a reasoning parser put in the reasoning field (a known vLLM bug) is still the answer
+    if (!this.#hasAnswer && this.#toolIndexes.size === 0 && this.#reasoningText && this.#finish !== 'length') {
+      out.push({ type: 'warning', message: 'The server sent the whole answer as reasoning (its reasoning parser found no </think>); it is shown as the answer too.', at });
+      out.push({ type: 'content', text: this.#reasoningText, at, seq: ++this.#seq });
+    }
+    if (this.#malformed) out.push({ type: 'warning', message: `${this.#malformed} malformed chunk${this.#malformed > 1 ? 's were' : ' was'} skipped; the answer may miss a few words.`, at });
+    out.push({ type: 'done', finishReason: this.#finish, at });
+    return out;
+  }
+
+  /**
+   * Ends the run from outside (stop pressed, stall, network failure): held text is released first,
+   * then the given terminal event.
+   */
+  close(terminal: Extract<StreamEvent, { type: 'stopped' | 'error' }>): StreamEvent[] {
+    if (this.#finished) return [];
+    const out: StreamEvent[] = [];
+    this.#flush(out, terminal.at);
+    out.push(terminal);
+    return out;
+  }
+
+  #fail(out: StreamEvent[], kind: ErrorKind, message: string, detail: string, at: number): StreamEvent[] {
+    this.#flush(out, at);
+    out.push({ type: 'error', kind, message: `The server failed while answering: ${message}`, detail, at });
+    return out;
+  }
+
+  /** Releases text held back for a possible tag: nothing received is lost, however the stream ends. */
+  #flush(out: StreamEvent[], at: number): void {
+    const seq = ++this.#seq;
+    for (const p of this.#think.end()) p.kind === 'reasoning' ? this.#reasoning(out, p.text, at, seq) : this.#content(out, p.text, at, seq, true);
+    for (const p of this.#toolText.end()) if (p.kind === 'content') this.#answer(out, p.text, at, seq);
+    this.#finished = true;
+  }
+
+  #reasoning(out: StreamEvent[], text: string, at: number, seq: number): void {
+    this.#reasoningText += text;
+    out.push({ type: 'reasoning', text, at, seq });
+  }
+
+  /** Content may still hold inline `<think>` or a tool call the server did not parse. */
+  #content(out: StreamEvent[], text: string, at: number, seq: number, flushing = false): void {
+    const pieces = flushing ? [{ kind: 'content' as const, text }] : this.#think.push(text);
+    for (const p of pieces) {
+      if (p.kind === 'reasoning') this.#reasoning(out, p.text, at, seq);
+      else
+        for (const t of this.#toolText.push(p.text)) {
+          if (t.kind === 'content') this.#answer(out, t.text, at, seq);
+          else {
+            const index = 1000 + this.#textToolCalls++;
+            this.#toolIndexes.add(index);
+            out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: t.name, argsDelta: t.arguments, at, seq });
+          }
+        }
+    }
+  }
+
+  #answer(out: StreamEvent[], text: string, at: number, seq: number): void {
+    if (!text) return;
+    this.#hasAnswer = true;
+    out.push({ type: 'content', text, at, seq });
+  }
+
+  #toolCalls(out: StreamEvent[], calls: unknown[], at: number, seq: number): void {
+    calls.forEach((raw, position) => {
+      const call = (raw ?? {}) as { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } | null };
+      const index = typeof call.index === 'number' ? call.index : position;
+      this.#toolIndexes.add(index);
+      out.push({
+        type: 'tool-call',
+        index,
+        id: nonEmpty(call.id),
+        name: nonEmpty(call.function?.name),
+        argsDelta: typeof call.function?.arguments === 'string' ? call.function.arguments : '',
+        at,
+        seq,
+      });
+    });
+  }
+
+  #usage(out: StreamEvent[], chunk: Chunk, hasChoices: boolean, at: number, seq: number): void {
+    const u = chunk.usage;
+    if (!u || typeof u !== 'object' || typeof u.completion_tokens !== 'number') return;
+    if (hasChoices) this.#sawChoicesUsage = true;
+    const reasoning = u.completion_tokens_details?.reasoning_tokens ?? u.reasoning_tokens;
+    out.push({
+      type: 'usage',
+      promptTokens: typeof u.prompt_tokens === 'number' ? u.prompt_tokens : 0,
+      completionTokens: u.completion_tokens,
+      ...(typeof reasoning === 'number' && reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+      cumulative: this.#sawChoicesUsage,
+      at,
+      seq,
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function numbers(obj: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(obj)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
+/** The human part of the many error shapes servers use. */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; detail?: unknown; error?: unknown; title?: unknown };
+    if (typeof e.message === 'string' && e.message) return e.message;
+    if (typeof e.detail === 'string' && e.detail) return e.detail;
+    if (e.error !== undefined) return errorMessage(e.error);
+    if (typeof e.title === 'string') return e.title;
+  }
+  return JSON.stringify(error);
+}
