@@ -8,8 +8,8 @@ import { ToolCallAccumulator } from './tool-calls.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}.sse`, import.meta.url)));
 
-/** Splits the bytes into reads, runs decoder and normalizer, and drops the clock from the events. */
-function replay(bytes: Uint8Array, sizes: (i: number) => number, options?: NormalizerOptions): Omit<StreamEvent, 'at'>[] {
+/** Splits the bytes into reads and runs decoder and normalizer, with the clock held at 0. */
+function replay(bytes: Uint8Array, sizes: (i: number) => number, options?: NormalizerOptions): StreamEvent[] {
   const decoder = new SseDecoder();
   const normalizer = new StreamNormalizer(options);
   const events: StreamEvent[] = [];
@@ -20,7 +20,7 @@ function replay(bytes: Uint8Array, sizes: (i: number) => number, options?: Norma
   }
   for (const msg of decoder.end()) events.push(...normalizer.push(msg, 0));
   events.push(...normalizer.end(0));
-  return events.map(({ at: _at, ...rest }) => rest);
+  return events;
 }
 
 interface Summary {
@@ -33,7 +33,7 @@ interface Summary {
   warnings: number;
 }
 
-function summarize(events: Omit<StreamEvent, 'at'>[]): Summary {
+function summarize(events: StreamEvent[]): Summary {
   const tools = new ToolCallAccumulator();
   const s: Summary = { reasoning: '', content: '', tools: [], usage: null, stats: null, end: 'none', warnings: 0 };
   for (const e of events) {
@@ -129,8 +129,9 @@ describe('stream normalizer on recorded streams', () => {
 
   it('groups the events of one server chunk under one seq', () => {
     const events = replay(fixture('nim-cumulative'), () => 9999);
-    const chunk = events.filter((e) => 'seq' in e && e.type !== 'usage' && (e.type === 'content' || e.type === 'reasoning'));
-    const mixed = chunk.filter((e) => 'seq' in e && e.seq === (chunk.at(-1) as { seq: number }).seq);
+    const text = events.filter((e) => e.type === 'content' || e.type === 'reasoning');
+    const last = text.at(-1);
+    const mixed = text.filter((e) => last && 'seq' in last && e.seq === last.seq);
     expect(mixed.map((e) => e.type).sort()).toEqual(['content', 'reasoning']);
   });
 

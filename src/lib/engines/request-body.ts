@@ -1,0 +1,32 @@
+// Builds the chat-completions body a server understands: usage options, thinking switch, extra sampling fields.
+import { DIALECTS, thinkingKindOf } from '../stream/dialects.ts';
+import type { ChatMessage, ChatRequest } from './types.ts';
+
+export function requestBody(req: ChatRequest): Record<string, unknown> {
+  const dialect = DIALECTS[req.endpoint.dialect];
+  const { top_k, min_p, repetition_penalty, ...standard } = req.params;
+  const body: Record<string, unknown> = {
+    model: req.model,
+    messages: withThinkingSwitch(req),
+    stream: true,
+    stream_options: dialect.continuousUsage ? { include_usage: true, continuous_usage_stats: true } : { include_usage: true },
+  };
+  for (const [key, value] of Object.entries(standard)) if (value !== undefined && !(Array.isArray(value) && value.length === 0)) body[key] = value;
+  if (dialect.extraSampling) {
+    if (top_k !== undefined) body.top_k = top_k;
+    if (min_p !== undefined) body.min_p = min_p;
+    if (repetition_penalty !== undefined) body.repetition_penalty = repetition_penalty;
+  }
+  if (req.tools?.length) body.tools = req.tools;
+  if (req.thinking !== 'default' && thinkingKindOf(req.model) === 'switchable' && dialect.templateKwargs)
+    body.chat_template_kwargs = { enable_thinking: req.thinking === 'on' };
+  return body;
+}
+
+/** Servers without template kwargs get Qwen3's soft switch at the end of the last user turn. */
+function withThinkingSwitch(req: ChatRequest): ChatMessage[] {
+  const dialect = DIALECTS[req.endpoint.dialect];
+  if (req.thinking === 'default' || dialect.templateKwargs || thinkingKindOf(req.model) !== 'switchable') return req.messages;
+  const lastUser = req.messages.findLastIndex((m) => m.role === 'user');
+  return req.messages.map((m, i) => (i === lastUser ? { ...m, content: `${m.content} ${req.thinking === 'on' ? '/think' : '/no_think'}` } : m));
+}

@@ -1,0 +1,58 @@
+// What every engine takes: a conversation, a model, parameters; and what it gives back: StreamEvents.
+import type { DialectId } from '../stream/dialects.ts';
+import type { StreamEvent } from '../stream/events.ts';
+
+export interface ToolCallMessage {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; tool_calls?: ToolCallMessage[] }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+export interface SamplingParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  stop?: string[];
+  presence_penalty?: number;
+  /** extra body fields, sent only to servers that take them */
+  top_k?: number;
+  min_p?: number;
+  repetition_penalty?: number;
+}
+
+export type ThinkingChoice = 'default' | 'on' | 'off';
+
+export interface Endpoint {
+  baseURL: string;
+  apiKey?: string;
+  dialect: DialectId;
+  /** extra headers sent with every request to this endpoint */
+  headers?: Record<string, string>;
+}
+
+export interface ToolSpec {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+export interface ChatRequest {
+  endpoint: Endpoint;
+  model: string;
+  messages: ChatMessage[];
+  thinking: ThinkingChoice;
+  params: SamplingParams;
+  tools?: ToolSpec[];
+  /** give up when no byte arrived for this long (ms) */
+  stallTimeoutMs?: number;
+}
+
+export interface Engine {
+  /** Streams one answer. Never throws: every failure becomes an `error` event, stop becomes `stopped`. */
+  stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+}
