@@ -1,0 +1,88 @@
+// Safety and equivalence of the markdown pipeline: streamed pieces end equal to a one-shot render, nothing runs.
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { answerOfLength } from '../../../e2e/sim/script.ts';
+import { IncrementalMarkdown } from './incremental.ts';
+import { renderMarkdown } from './render.ts';
+import { createSanitizer } from './sanitize.ts';
+
+const { window } = new JSDOM('');
+const sanitize = createSanitizer(window as unknown as Parameters<typeof createSanitizer>[0]);
+const oneShot = (text: string) => sanitize(renderMarkdown(text));
+const RICH = answerOfLength(600).join('');
+
+function streamed(text: string, step: number): { html: string; views: string[] } {
+  const md = new IncrementalMarkdown(sanitize);
+  const views: string[] = [];
+  for (let i = step; i < text.length + step; i += step) {
+    const v = md.update(text.slice(0, i));
+    views.push(v.blocks.join('') + v.tail);
+  }
+  return { html: md.finish(text).blocks.join(''), views };
+}
+
+describe('incremental markdown', () => {
+  it('one character at a time ends equal to the one-shot render', () => {
+    const text = answerOfLength(0).join('');
+    expect(streamed(text, 1).html).toBe(oneShot(text));
+  }, 60_000);
+
+  it('while streaming, settled blocks plus tail already equal a one-shot render of the same text at block ends', () => {
+    const { views } = streamed(RICH, 37);
+    expect(views.at(-1)).toBe(oneShot(RICH));
+  });
+
+  it('settles code fences as a whole: a blank line inside a fence is not a block end', () => {
+    const md = new IncrementalMarkdown(sanitize);
+    const text = 'Intro\n\n```python\nx = 1\n\ny = 2\n```\n\nAfter\n';
+    const view = md.update(text);
+    expect(view.blocks.join('')).toContain('<pre><code class="language-python">x = 1\n\ny = 2\n</code></pre>');
+  });
+
+  it('does not re-render settled blocks: earlier block strings are the same objects', () => {
+    const md = new IncrementalMarkdown(sanitize);
+    const a = md.update('# One\n\npara\n\n');
+    const b = md.update('# One\n\npara\n\nmore text');
+    expect(b.blocks[0]).toBe(a.blocks[0]);
+  });
+});
+
+describe('sanitizing model output', () => {
+  const attacks = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '[click](javascript:alert(1))',
+    '<a href="javascript:alert(1)">x</a>',
+    '![x](javascript:alert(1))',
+    '<iframe src="https://evil.example"></iframe>',
+    '<svg onload=alert(1)>',
+  ];
+  for (const attack of attacks) {
+    it(`shows ${attack} as text, runs nothing`, () => {
+      const html = oneShot(`Before ${attack} after`);
+      const doc = new JSDOM(`<body>${html}</body>`).window.document;
+      expect(doc.querySelectorAll('script, iframe, svg, img, [onerror], [onload]')).toHaveLength(0);
+      expect([...doc.querySelectorAll('a')].every((a) => /^(https?:|mailto:)/.test(a.getAttribute('href') ?? ''))).toBe(true);
+      expect(doc.body.textContent).toContain('Before');
+    });
+  }
+
+  it('keeps raw HTML visible as text', () => {
+    const doc = new JSDOM(`<body>${oneShot('Use <b>bold</b> tags')}</body>`).window.document;
+    expect(doc.body.textContent?.trim()).toBe('Use <b>bold</b> tags');
+  });
+
+  it('links open in a new tab without opener; remote images wait for a click', () => {
+    const html = oneShot('[Qwen](https://qwen.ai) ![chart](https://example.com/c.png)');
+    expect(html).toContain('<a href="https://qwen.ai" target="_blank" rel="noopener noreferrer">Qwen</a>');
+    expect(html).toContain('data-src="https://example.com/c.png"');
+    expect(html).not.toContain('<img');
+  });
+
+  it('renders tables, task lists and code', () => {
+    const html = oneShot(RICH);
+    expect(html).toContain('<table>');
+    expect(html).toMatch(/<input[^>]*type="checkbox"[^>]*>/);
+    expect(html).toContain('<pre><code class="language-python">');
+  });
+});
