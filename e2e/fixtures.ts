@@ -1,0 +1,49 @@
+// Test fixtures: a simulated inference server per worker (stopped at the end), and helpers to read a panel.
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { startSim, type SimServer } from './sim/server.ts';
+import type { SimOptions } from './sim/options.ts';
+
+export const FAST: Partial<SimOptions> = { ttftMs: 60, tps: 400, reasoningTokens: 40 };
+
+export const test = base.extend<object, { sim: SimServer }>({
+  sim: [
+    async ({}, use) => {
+      const sim = await startSim(FAST);
+      await use(sim);
+      await sim.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect };
+
+export interface LinkPanel {
+  model: string;
+  /** base URL, e.g. `${sim.url}/sglang/v1` */
+  endpoint: string;
+  server?: string;
+}
+
+/** Opens the app through its deep link. */
+export async function openApp(page: Page, panels: LinkPanel[], extra: Record<string, string> = {}): Promise<void> {
+  const q = new URLSearchParams();
+  for (const p of panels) q.append('panel', `${p.model}@${p.endpoint}`);
+  if (panels.some((p) => p.server)) q.set('servers', panels.map((p) => p.server ?? '').join(','));
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  await page.goto(`./?${q}`);
+}
+
+export function panels(page: Page): Locator {
+  return page.getByTestId('panel');
+}
+
+export async function send(page: Page, prompt: string): Promise<void> {
+  await page.getByTestId('prompt').fill(prompt);
+  await page.getByTestId('prompt').press('Enter');
+}
+
+export async function metric(panel: Locator, name: string): Promise<number> {
+  const value = await panel.getByTestId(`metric-${name}`).last().getAttribute('data-value');
+  return Number(value);
+}

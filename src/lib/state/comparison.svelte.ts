@@ -1,0 +1,129 @@
+// The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
+import type { Sanitize } from '../markdown/sanitize.ts';
+import { RemoteEngine } from '../engines/remote.ts';
+import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
+import { Run } from './run.svelte.ts';
+
+export interface PanelSetup {
+  endpoint: Endpoint;
+  model: string;
+  thinking: ThinkingChoice;
+  params: SamplingParams;
+}
+
+let nextId = 1;
+
+export class Panel {
+  readonly id = nextId++;
+  setup = $state<PanelSetup>() as PanelSetup;
+  /** one run per user turn, same index; missing while not sent */
+  runs = $state.raw<Run[]>([]);
+  #controller: AbortController | null = null;
+
+  constructor(setup: PanelSetup) {
+    this.setup = setup;
+  }
+
+  get latest(): Run | undefined {
+    return this.runs.at(-1);
+  }
+
+  get busy(): boolean {
+    const run = this.latest;
+    return !!run && !run.ended;
+  }
+
+  /** Streams this panel's answer to turn `turn`, replacing an earlier run of that turn. */
+  async start(engine: Engine, history: ChatMessage[], turn: number, sanitize: Sanitize, stallTimeoutMs: number): Promise<void> {
+    this.stop();
+    const controller = new AbortController();
+    this.#controller = controller;
+    const run = new Run(sanitize);
+    this.runs = [...this.runs.slice(0, turn), run];
+    const request = { endpoint: $state.snapshot(this.setup.endpoint), model: this.setup.model, thinking: this.setup.thinking, params: $state.snapshot(this.setup.params), messages: history, stallTimeoutMs };
+    for await (const event of engine.stream(request, controller.signal)) run.apply(event);
+    if (!run.ended) run.apply({ type: 'stopped', at: performance.now() });
+    if (this.#controller === controller) this.#controller = null;
+  }
+
+  stop(): void {
+    this.#controller?.abort();
+    this.#controller = null;
+  }
+}
+
+export interface Settings {
+  stallTimeoutS: number;
+}
+
+export class Comparison {
+  system = $state('');
+  turns = $state.raw<string[]>([]);
+  panels = $state.raw<Panel[]>([]);
+  settings = $state<Settings>({ stallTimeoutS: 120 });
+  readonly #sanitize: Sanitize;
+  readonly #engine: Engine;
+
+  constructor(sanitize: Sanitize, engine: Engine = new RemoteEngine()) {
+    this.#sanitize = sanitize;
+    this.#engine = engine;
+  }
+
+  get busy(): boolean {
+    return this.panels.some((p) => p.busy);
+  }
+
+  addPanel(setup: PanelSetup): Panel {
+    const panel = new Panel(setup);
+    this.panels = [...this.panels, panel];
+    return panel;
+  }
+
+  removePanel(panel: Panel): void {
+    panel.stop();
+    this.panels = this.panels.filter((p) => p !== panel);
+  }
+
+  /** Sends a new user turn to every panel at once; one panel failing never stops the others. */
+  send(prompt: string): void {
+    const text = prompt.trim();
+    if (!text || this.busy) return;
+    this.turns = [...this.turns, text];
+    const turn = this.turns.length - 1;
+    for (const panel of this.panels) void this.#startPanel(panel, turn);
+  }
+
+  /** Runs the panel's answer to the last turn again. */
+  regenerate(panel: Panel): void {
+    if (!this.turns.length) return;
+    void this.#startPanel(panel, this.turns.length - 1);
+  }
+
+  /** Takes the last turn back (and every panel's answer to it) so it can be edited and sent again. */
+  editLastTurn(): string {
+    const last = this.turns.at(-1) ?? '';
+    this.stopAll();
+    this.turns = this.turns.slice(0, -1);
+    for (const panel of this.panels) panel.runs = panel.runs.slice(0, this.turns.length);
+    return last;
+  }
+
+  stopAll(): void {
+    for (const panel of this.panels) panel.stop();
+  }
+
+  /** The conversation as one panel sees it: shared user turns, its own earlier answers. */
+  history(panel: Panel, turn: number): ChatMessage[] {
+    const messages: ChatMessage[] = this.system.trim() ? [{ role: 'system', content: this.system.trim() }] : [];
+    for (let i = 0; i <= turn; i++) {
+      messages.push({ role: 'user', content: this.turns[i]! });
+      const answer = panel.runs[i]?.answerText;
+      if (i < turn && answer) messages.push({ role: 'assistant', content: answer });
+    }
+    return messages;
+  }
+
+  #startPanel(panel: Panel, turn: number): Promise<void> {
+    return panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000);
+  }
+}

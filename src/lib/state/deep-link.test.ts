@@ -1,0 +1,24 @@
+// The deep link contract: panels in order, split at the first @, never a key.
+import { describe, expect, it } from 'vitest';
+import { buildDeepLink, parseDeepLink } from './deep-link.ts';
+
+describe('deep link', () => {
+  it('reads panels in order, splitting each at its first @', () => {
+    const link = parseDeepLink('?panel=Qwen/Qwen3-8B@http://127.0.0.1:8000/v1&panel=qwen3:8b@http://u@h:11434/v1&prompt=Hi&thinking=off&send=1&servers=vllm,ollama');
+    expect(link.panels).toEqual([
+      { model: 'Qwen/Qwen3-8B', endpoint: 'http://127.0.0.1:8000/v1', dialect: 'vllm' },
+      { model: 'qwen3:8b', endpoint: 'http://u@h:11434/v1', dialect: 'ollama' },
+    ]);
+    expect(link).toMatchObject({ prompt: 'Hi', thinking: 'off', send: true });
+  });
+
+  it('ignores malformed panels and keeps at most four', () => {
+    const q = ['noat', '@http://x', 'm@', ...Array.from({ length: 6 }, (_, i) => `m${i}@http://h/v1`)].map((p) => `panel=${encodeURIComponent(p)}`).join('&');
+    expect(parseDeepLink(`?${q}`).panels.map((p) => p.model)).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
+  it('round-trips through buildDeepLink', () => {
+    const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual(link);
+  });
+});

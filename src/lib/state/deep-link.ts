@@ -1,0 +1,50 @@
+// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&send=1.
+import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
+import type { ThinkingChoice } from '../engines/types.ts';
+
+export interface LinkPanel {
+  model: string;
+  /** the endpoint's base URL, or "webllm" for an in-browser model */
+  endpoint: string;
+  dialect?: DialectId;
+}
+
+export interface DeepLink {
+  panels: LinkPanel[];
+  prompt: string;
+  system: string;
+  thinking: ThinkingChoice;
+  send: boolean;
+}
+
+export function parseDeepLink(search: string): DeepLink {
+  const q = new URLSearchParams(search);
+  const servers = (q.get('servers') ?? '').split(',');
+  const panels = q.getAll('panel').flatMap((value, i): LinkPanel[] => {
+    // split at the first @: model names never contain one, URLs may (user@host)
+    const at = value.indexOf('@');
+    if (at <= 0 || at === value.length - 1) return [];
+    const dialect = servers[i] as DialectId;
+    return [{ model: value.slice(0, at), endpoint: value.slice(at + 1), ...(DIALECT_IDS.includes(dialect) ? { dialect } : {}) }];
+  });
+  const thinking = q.get('thinking');
+  return {
+    panels: panels.slice(0, 4),
+    prompt: q.get('prompt') ?? '',
+    system: q.get('system') ?? '',
+    thinking: thinking === 'on' || thinking === 'off' ? thinking : 'default',
+    send: q.get('send') === '1',
+  };
+}
+
+/** The link for a setup. It never carries a key. */
+export function buildDeepLink(base: string, link: Omit<DeepLink, 'send'> & { send?: boolean }): string {
+  const q = new URLSearchParams();
+  for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
+  if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));
+  if (link.prompt) q.set('prompt', link.prompt);
+  if (link.system) q.set('system', link.system);
+  if (link.thinking !== 'default') q.set('thinking', link.thinking);
+  if (link.send) q.set('send', '1');
+  return `${base}?${q}`;
+}

@@ -1,0 +1,124 @@
+// One model's answer to one turn: folds StreamEvents into text, tool calls, status and metrics for the screen.
+import type { Sanitize } from '../markdown/sanitize.ts';
+import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.ts';
+import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
+import type { ErrorKind, StreamEvent } from '../stream/events.ts';
+import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
+import { markDirty, setLive } from './frame-loop.ts';
+
+export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error';
+
+export interface RunError {
+  kind: ErrorKind;
+  message: string;
+  detail?: string;
+  status?: number;
+  retryAfterS?: number;
+}
+
+export class Run {
+  status = $state<RunStatus>('idle');
+  reasoning = $state('');
+  answer = $state.raw<MarkdownView>({ blocks: [], tail: '' });
+  toolCalls = $state.raw<ToolCallState[]>([]);
+  error = $state.raw<RunError | null>(null);
+  warnings = $state.raw<string[]>([]);
+  metrics = $state.raw<MetricsSnapshot | null>(null);
+  finishReason = $state<string | null>(null);
+  /** length of the answer on screen, for controls that need to know whether there is one */
+  answerChars = $state(0);
+  /** when the reasoning ended (first answer token), for the "Thought for…" header */
+  thinkingEndedAt = $state<number | null>(null);
+
+  readonly startedAt: number;
+  /** every event, in order, with its time: the record of what happened */
+  readonly events: StreamEvent[] = [];
+  #answerText = '';
+  #reasoningText = '';
+  #tools = new ToolCallAccumulator();
+  #metrics: RunMetrics;
+  #markdown: IncrementalMarkdown;
+  #ended = false;
+  #renderedLength = -1;
+
+  constructor(sanitize: Sanitize, startedAt = performance.now()) {
+    this.startedAt = startedAt;
+    this.#metrics = new RunMetrics(startedAt);
+    this.#markdown = new IncrementalMarkdown(sanitize);
+    this.status = 'waiting';
+    setLive(this, true);
+  }
+
+  get answerText(): string {
+    return this.#answerText;
+  }
+
+  /** reactive: the run reached done, stopped or error */
+  get ended(): boolean {
+    return this.status === 'done' || this.status === 'stopped' || this.status === 'error';
+  }
+
+  /** O(chunk) per event: append to buffers, leave rendering to the next frame. */
+  apply(e: StreamEvent): void {
+    if (this.#ended) return;
+    this.events.push(e);
+    this.#metrics.push(e);
+    switch (e.type) {
+      case 'reasoning':
+        this.#reasoningText += e.text;
+        if (this.status === 'waiting') this.status = 'thinking';
+        break;
+      case 'content':
+        this.#answerText += e.text;
+        this.#startAnswer(e.at);
+        break;
+      case 'tool-call':
+        this.#tools.push(e);
+        this.#startAnswer(e.at);
+        break;
+      case 'warning':
+        this.warnings = [...this.warnings, e.message];
+        break;
+      case 'done':
+        this.finishReason = e.finishReason;
+        this.#end('done');
+        break;
+      case 'stopped':
+        this.#end('stopped');
+        break;
+      case 'error':
+        this.error = { kind: e.kind, message: e.message, detail: e.detail, status: e.status, retryAfterS: e.retryAfterS };
+        this.#end('error');
+        break;
+    }
+    markDirty(this);
+  }
+
+  #startAnswer(at: number): void {
+    if (this.status === 'waiting' || this.status === 'thinking') {
+      this.status = 'answering';
+      this.thinkingEndedAt = at;
+    }
+  }
+
+  #end(status: RunStatus): void {
+    this.status = status;
+    this.#ended = true;
+    this.#tools.finish();
+    setLive(this, false);
+  }
+
+  flush(now: number): void {
+    if (this.reasoning.length !== this.#reasoningText.length) this.reasoning = this.#reasoningText;
+    this.answerChars = this.#answerText.length;
+    if (this.#ended) {
+      if (this.#renderedLength !== Infinity) this.answer = this.#markdown.finish(this.#answerText);
+      this.#renderedLength = Infinity;
+    } else if (this.#renderedLength !== this.#answerText.length) {
+      this.answer = this.#markdown.update(this.#answerText);
+      this.#renderedLength = this.#answerText.length;
+    }
+    if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
+    this.metrics = this.#metrics.snapshot(now);
+  }
+}

@@ -1,0 +1,20 @@
+// Boots the app: builds the page state from the deep link and mounts the root component.
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { createSanitizer } from './lib/markdown/sanitize.ts';
+import { Comparison } from './lib/state/comparison.svelte.ts';
+import { parseDeepLink } from './lib/state/deep-link.ts';
+import { setComparison } from './lib/state/context.ts';
+import './app.css';
+
+const comparison = new Comparison(createSanitizer(window));
+const link = parseDeepLink(location.search);
+const panels = link.panels.length ? link.panels : [{ model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', endpoint: 'http://127.0.0.1:8000/v1' }];
+for (const p of panels)
+  comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
+comparison.system = link.system;
+
+const app = mount(App, { target: document.getElementById('app')!, context: setComparison(comparison), props: { initialPrompt: link.send ? '' : link.prompt } });
+if (link.send && link.prompt) comparison.send(link.prompt);
+
+export default app;
