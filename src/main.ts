@@ -13,6 +13,7 @@ const panels = link.panels.length ? link.panels : [{ model: 'Qwen/Qwen3-Next-80B
 for (const p of panels)
   comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
 comparison.system = link.system;
+if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
 
 const app = mount(App, { target: document.getElementById('app')!, context: setComparison(comparison), props: { initialPrompt: link.send ? '' : link.prompt } });
 if (link.send && link.prompt) comparison.send(link.prompt);

@@ -19,6 +19,6 @@ describe('deep link', () => {
 
   it('round-trips through buildDeepLink', () => {
     const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
-    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual(link);
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null });
   });
 });

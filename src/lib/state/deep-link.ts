@@ -15,6 +15,8 @@ export interface DeepLink {
   system: string;
   thinking: ThinkingChoice;
   send: boolean;
+  /** seconds without a byte before a stream counts as stalled (developer setting) */
+  stallTimeoutS: number | null;
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -34,11 +36,12 @@ export function parseDeepLink(search: string): DeepLink {
     system: q.get('system') ?? '',
     thinking: thinking === 'on' || thinking === 'off' ? thinking : 'default',
     send: q.get('send') === '1',
+    stallTimeoutS: Number(q.get('stall')) > 0 ? Number(q.get('stall')) : null,
   };
 }
 
 /** The link for a setup. It never carries a key. */
-export function buildDeepLink(base: string, link: Omit<DeepLink, 'send'> & { send?: boolean }): string {
+export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS'> & { send?: boolean }): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
   if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));
