@@ -34,12 +34,13 @@ const STREAM_FAULTS = [
 
 for (const { fault, state, message } of STREAM_FAULTS) {
   test(`${fault}: the partial answer stays, with the reason`, async ({ page, sim }) => {
-    await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,reasoning=20,${fault}/v1` }]);
+    await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,reasoning=10,${fault}/v1` }]);
     await send(page, 'Hi');
     const panel = panels(page).first();
     await expect(panel.getByTestId('status')).toHaveAttribute('data-state', state);
     await expect(panel.getByTestId('error')).toHaveText(message);
-    await expect(panel.getByTestId('answer')).toContainText('Qwen3-Next is a mixture-of-experts');
+    // a browser may drop chunks still queued in the body stream when the connection breaks, so only the start is certain
+    await expect(panel.getByTestId('answer')).toContainText('Qwen3-Next-80B-A3B in brief');
     await expect(panel.getByTestId('reasoning')).not.toBeEmpty();
   });
 }

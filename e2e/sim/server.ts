@@ -254,6 +254,8 @@ async function stream(req: IncomingMessage, res: ServerResponse, job: StreamJob)
           write(wire.streamError('CUDA out of memory. Tried to allocate 2.00 GiB'));
           return void res.end();
         case 'drop':
+          // what was written reaches the client first; then the connection is cut without ending the chunked body
+          await new Promise<void>((resolve) => res.write('', () => resolve()));
           return void res.socket?.destroy();
         case 'truncate':
           return void res.end();
