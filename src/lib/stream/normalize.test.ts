@@ -94,6 +94,16 @@ const CASES: Array<{ name: string; options?: NormalizerOptions; expect: Partial<
     name: 'ollama-tool-whole',
     expect: { reasoning: 'User wants weather.', content: '', tools: [{ id: 'call_abc123xy', name: 'get_weather', arguments: '{"city":"Paris"}' }], end: 'done:tool_calls' },
   },
+  {
+    name: 'webllm-usage-extra',
+    expect: {
+      reasoning: 'Small model, short thought.',
+      content: 'Hi!',
+      usage: { prompt: 14, completion: 12, cumulative: false },
+      stats: { e2e_latency_s: 0.61, prefill_tokens_per_s: 350.2, decode_tokens_per_s: 41.7, time_to_first_token_s: 0.04, time_per_output_token_s: 0.024 },
+      end: 'done:stop',
+    },
+  },
   { name: 'raw-think-pair', expect: { reasoning: 'I should greet.', content: 'Hello there.', end: 'done:stop' } },
   { name: 'raw-close-only', options: { thinkMode: 'closing-only' }, expect: { reasoning: 'Two plus two is four.', content: '**4**', end: 'done:stop' } },
   {

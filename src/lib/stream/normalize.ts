@@ -23,6 +23,8 @@ interface Chunk {
     completion_tokens?: unknown;
     reasoning_tokens?: unknown;
     completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+    /** web-llm's own measurement */
+    extra?: Record<string, unknown> | null;
   } | null;
   timings?: Record<string, unknown> | null;
   error?: unknown;
@@ -205,6 +207,10 @@ export class StreamNormalizer {
       at,
       seq,
     });
+    if (u.extra && typeof u.extra === 'object') {
+      const stats = numbers(u.extra);
+      if (Object.keys(stats).length) out.push({ type: 'engine-stats', source: 'webllm', stats, at, seq });
+    }
   }
 }
 

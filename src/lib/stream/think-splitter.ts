@@ -21,6 +21,8 @@ export class ThinkSplitter {
   #state: State = 'start';
   #held = '';
   #mode: ThinkMode;
+  /** whitespace right after `<think>` is layout, not reasoning, even when it comes in a later chunk */
+  #trimLead = false;
   /** a `</think>` was seen: the reasoning block is complete */
   closed = false;
 
@@ -52,7 +54,8 @@ export class ThinkSplitter {
       const rest = text.slice(lead);
       if (rest.startsWith(OPEN)) {
         this.#state = 'reasoning';
-        text = rest.slice(OPEN.length).replace(/^\n/, '');
+        this.#trimLead = true;
+        text = rest.slice(OPEN.length);
       } else if (OPEN.startsWith(rest)) {
         this.#held = text; // could still become `<think>`
         return;
@@ -61,6 +64,10 @@ export class ThinkSplitter {
       }
     }
     if (this.#state === 'reasoning') {
+      if (this.#trimLead) {
+        text = text.trimStart();
+        if (text) this.#trimLead = false;
+      }
       const close = text.indexOf(CLOSE);
       if (close < 0) {
         const keep = heldSuffix(text);
