@@ -30,6 +30,9 @@ export class Run {
   /** when the reasoning ended (first answer token), for the "Thought for…" header */
   thinkingEndedAt = $state<number | null>(null);
 
+  /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
+  rateSamples = $state.raw<Array<[number, number]>>([]);
+
   readonly startedAt: number;
   /** every event, in order, with its time: the record of what happened */
   readonly events: StreamEvent[] = [];
@@ -120,5 +123,16 @@ export class Run {
     }
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
+    this.#sample(now);
+  }
+
+  #sample(now: number): void {
+    const last = this.rateSamples.at(-1);
+    const t = now - this.startedAt;
+    const rate = this.metrics?.liveTps;
+    const firstToken = this.metrics?.ttftMs;
+    // the first half second of a rate is noise (a few tokens over a tiny window), so the chart starts after it
+    if (rate == null || firstToken == null || t - firstToken < 500 || this.ended || (last && t - last[0] < 200)) return;
+    this.rateSamples = [...this.rateSamples, [t, rate]];
   }
 }
