@@ -40,6 +40,8 @@ export class SseDecoder {
 
   #lines(chunk: string): SseMessage[] {
     const out: SseMessage[] = [];
+    // an empty read must not forget a CR that may pair with the next read's LF
+    if (chunk === '') return out;
     let text = chunk;
     if (this.#skipLf && text.startsWith('\n')) text = text.slice(1);
     this.#skipLf = false;

@@ -10,11 +10,19 @@ const CLOSE = '</tool_call>';
 export class ToolCallTextExtractor {
   #held = '';
   #inside = false;
+  /** the newline taken from before the open tag, given back if the block turns out not to be a call */
+  #before = '';
+  /** a block just closed: the newline that follows it is layout, even when it comes in the next read */
+  #trimNewline = false;
 
   push(text: string): TextPiece[] {
     const out: TextPiece[] = [];
     let rest = this.#held + text;
     this.#held = '';
+    if (this.#trimNewline && rest) {
+      rest = rest.replace(/^\n/, '');
+      this.#trimNewline = false;
+    }
     for (;;) {
       if (!this.#inside) {
         const at = rest.indexOf(OPEN);
@@ -26,7 +34,9 @@ export class ToolCallTextExtractor {
           this.#held = rest.slice(rest.length - keep);
           return out;
         }
-        content(out, rest.slice(0, at).replace(/\n$/, ''));
+        const before = rest.slice(0, at);
+        this.#before = before.endsWith('\n') ? '\n' : '';
+        content(out, this.#before ? before.slice(0, -1) : before);
         rest = rest.slice(at + OPEN.length);
         this.#inside = true;
       }
@@ -36,20 +46,25 @@ export class ToolCallTextExtractor {
         return out;
       }
       const body = rest.slice(0, end);
-      rest = rest.slice(end + CLOSE.length).replace(/^\n/, '');
+      rest = rest.slice(end + CLOSE.length);
       this.#inside = false;
       const call = parseCall(body);
-      if (call) out.push({ kind: 'tool-call', ...call });
-      else content(out, OPEN + body + CLOSE); // not a call after all: keep the text as the model wrote it
+      if (call) {
+        out.push({ kind: 'tool-call', ...call });
+        this.#trimNewline = !rest;
+        rest = rest.replace(/^\n/, '');
+      } else content(out, this.#before + OPEN + body + CLOSE); // not a call after all: keep the text as the model wrote it
+      this.#before = '';
     }
   }
 
   /** An unclosed block at the end is returned as text: nothing is lost. */
   end(): TextPiece[] {
     const out: TextPiece[] = [];
-    content(out, (this.#inside ? OPEN : '') + this.#held);
+    content(out, (this.#inside ? this.#before + OPEN : '') + this.#held);
     this.#held = '';
     this.#inside = false;
+    this.#before = '';
     return out;
   }
 }

@@ -1,0 +1,138 @@
+// The comparison page as a person uses it: deep links, regenerate, multi-turn, trace panel, code, safety.
+import { expect, metric, openApp, panels, send, test } from './fixtures.ts';
+
+const THINKING = 'Qwen/Qwen3-Next-80B-A3B-Thinking';
+const INSTRUCT = 'Qwen/Qwen3-Next-80B-A3B-Instruct';
+
+test('a deep link sets up panels in order, with system prompt and thinking, and sends at load', async ({ page, sim }) => {
+  await openApp(
+    page,
+    [
+      { model: 'Qwen/Qwen3-8B', endpoint: `${sim.url}/vllm/v1` },
+      { model: INSTRUCT, endpoint: `${sim.url}/sglang/v1` },
+    ],
+    { prompt: 'Say hi', system: 'Be brief.', thinking: 'off', send: '1' },
+  );
+  const [a, b] = [panels(page).nth(0), panels(page).nth(1)];
+  await expect(a).toHaveAttribute('data-model', 'Qwen/Qwen3-8B');
+  await expect(b).toHaveAttribute('data-model', INSTRUCT);
+  await expect(a.locator('.user-turn')).toHaveText('Say hi');
+  await expect(a.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(b.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  // thinking off reached the hybrid model: no reasoning at all
+  await expect(a.getByTestId('reasoning')).toHaveCount(0);
+  await expect(page.getByLabel('System prompt')).toHaveValue('Be brief.');
+  await expect(page.getByTestId('prompt')).toHaveValue('');
+});
+
+test('regenerate replaces one panel’s answer and leaves the others alone', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: THINKING, endpoint: `${sim.url}/vllm/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,fault=503/v1` },
+  ]);
+  await send(page, 'Hi');
+  const [a, b] = [panels(page).nth(0), panels(page).nth(1)];
+  await expect(b.getByTestId('status')).toHaveAttribute('data-state', 'error');
+  await expect(a.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const total = await metric(a, 'total');
+  // point the failing panel at a healthy server and regenerate it alone
+  await b.getByRole('button', { name: /Qwen3-Next-80B-A3B-Instruct/ }).click();
+  await b.getByLabel('Base URL').fill(`${sim.url}/vllm/v1`);
+  await b.getByTestId('regenerate').click();
+  await expect(b.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(b.getByTestId('error')).toHaveCount(0);
+  await expect(b.getByTestId('answer')).toContainText('Qwen3-Next is a mixture-of-experts');
+  expect(await metric(a, 'total')).toBe(total);
+});
+
+test('multi-turn: each panel keeps its answers under the shared turns; ↑ takes the last prompt back', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,echo=1/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/sglang,echo=1/v1` },
+  ]);
+  await send(page, 'first question');
+  await expect(panels(page).nth(1).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await send(page, 'second question');
+  for (const i of [0, 1]) {
+    const panel = panels(page).nth(i);
+    await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+    await expect(panel.locator('.user-turn')).toHaveText(['first question', 'second question']);
+    await expect(panel.getByTestId('answer')).toHaveText(['first question', 'second question']);
+  }
+  await page.getByTestId('prompt').press('ArrowUp');
+  await expect(page.getByTestId('prompt')).toHaveValue('second question');
+  await expect(panels(page).first().locator('.user-turn')).toHaveText(['first question']);
+});
+
+test('the trace panel shows a timeline, the numbers side by side, and searches the reasoning', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: THINKING, endpoint: `${sim.url}/vllm/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,tpc=3/v1` },
+  ]);
+  await page.keyboard.press('r');
+  const trace = page.getByTestId('trace');
+  await expect(trace).toBeVisible();
+  await send(page, 'Why is Qwen3-Next fast?');
+  await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panels(page).nth(1).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(trace.getByRole('img', { name: /Qwen3-Next-80B-A3B-Thinking: waiting [\d.]+ s, thinking [\d.]+ s, answering [\d.]+ s, done/ })).toBeVisible();
+  await expect(trace.getByRole('img', { name: /Qwen3-Next-80B-A3B-Instruct: waiting [\d.]+ s, answering [\d.]+ s, done/ })).toBeVisible();
+  const table = trace.getByTestId('metrics-table');
+  // vLLM counts every chunk (continuous usage): exact sizes, all 3 but the very last
+  const sizes = table.getByRole('row', { name: /Chunk sizes/ }).getByRole('cell');
+  await expect(sizes.nth(0)).toHaveText(/^1×\d+$/);
+  await expect(sizes.nth(1)).toHaveText(/^([12]×\d+ )?3×\d+$/);
+  await expect(table.getByRole('row', { name: /Output tokens/ })).toContainText('(server)');
+  await trace.getByLabel('Search the reasoning').fill('the user asks');
+  await expect(trace.getByTestId('reasoning-matches')).toHaveText('1 match');
+  await expect(trace.locator('mark')).toHaveText('The user asks');
+});
+
+test('code blocks are highlighted and can be copied', async ({ page, sim, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  await send(page, 'Show code');
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const code = panel.locator('pre code.language-python');
+  await expect(code.locator('.hljs-keyword').first()).toHaveText('def');
+  await panel.getByRole('button', { name: 'Copy this code' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('def tokens_per_second(tokens: int, seconds: float) -> float:');
+});
+
+test('streamed markdown ends identical to the same answer arriving in one piece', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=700,tps=1500/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=700,tpc=100000/v1` },
+  ]);
+  await send(page, 'Long answer please');
+  const [streamed, oneShot] = [panels(page).nth(0), panels(page).nth(1)];
+  await expect(streamed.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(oneShot.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const html = (p: typeof streamed) => p.getByTestId('answer').innerHTML();
+  const [a, b] = [await html(streamed), await html(oneShot)];
+  expect(a.length).toBeGreaterThan(3000);
+  expect(a).toBe(b);
+});
+
+const ATTACKS = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> [link](javascript:window.__pwned=3) <iframe srcdoc="<script>parent.__pwned=4</script>"></iframe>';
+
+test('script injection in streamed answers and reasoning runs nothing, and the text stays visible', async ({ page, sim }) => {
+  // echo the prompt back one token per chunk: every tag arrives cut across chunks
+  await openApp(page, [
+    { model: 'Qwen/Qwen3-8B', endpoint: `${sim.url}/vllm,echo=1,reasoning=40/v1` },
+    { model: 'Qwen/Qwen3-8B', endpoint: `${sim.url}/raw,echo=1,reasoning=40/v1`, server: 'raw' },
+  ]);
+  await send(page, ATTACKS);
+  for (const i of [0, 1]) {
+    const panel = panels(page).nth(i);
+    await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+    await expect(panel.getByTestId('answer')).toContainText('<script>window.__pwned = 1</script>');
+    await expect(panel.getByTestId('answer')).toContainText('<img src=x onerror="window.__pwned = 2">');
+    await expect(panel.getByTestId('reasoning')).toContainText('<script>window.__pwned = 1</script>');
+    await expect(panel.locator('[data-testid="answer"] :is(script, img, iframe)')).toHaveCount(0);
+    await expect(panel.locator('[data-testid="answer"] a[href^="javascript"]')).toHaveCount(0);
+  }
+  await page.locator('.reasoning-head').first().click();
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
