@@ -5,7 +5,11 @@ import { createSanitizer } from './lib/markdown/sanitize.ts';
 import { Comparison } from './lib/state/comparison.svelte.ts';
 import { parseDeepLink } from './lib/state/deep-link.ts';
 import { setComparison } from './lib/state/context.ts';
+import { measureRenderLag } from './lib/state/frame-loop.ts';
 import './app.css';
+
+// `?perf=1`: the render benchmark reads byte-to-screen lags from here
+if (new URLSearchParams(location.search).has('perf')) (window as unknown as { __renderLag: unknown }).__renderLag = measureRenderLag();
 
 const comparison = new Comparison(createSanitizer(window));
 const link = parseDeepLink(location.search);

@@ -9,12 +9,21 @@ let scheduled = false;
 const live = new Set<Flushable>();
 let ticker: ReturnType<typeof setInterval> | null = null;
 
+/** Render lag measurement for the benchmark: off unless asked for. */
+let measuring = false;
+let oldestPending: number | null = null;
+const lags: number[] = [];
+
 const raf: (cb: (t: number) => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(() => cb(performance.now()), 16);
 
-/** Asks for `item.flush` on the next frame; many calls in one frame cost one flush. */
-export function markDirty(item: Flushable): void {
+/**
+ * Asks for `item.flush` on the next frame; many calls in one frame cost one flush.
+ * `receivedAt` is when the data behind this change came off the network (for the render-lag measure).
+ */
+export function markDirty(item: Flushable, receivedAt?: number): void {
   dirty.add(item);
+  if (measuring && receivedAt !== undefined && (oldestPending === null || receivedAt < oldestPending)) oldestPending = receivedAt;
   if (scheduled) return;
   scheduled = true;
   raf(() => {
@@ -23,6 +32,12 @@ export function markDirty(item: Flushable): void {
     const batch = [...dirty];
     dirty.clear();
     for (const run of batch) run.flush(now);
+    if (oldestPending !== null) {
+      const since = oldestPending;
+      oldestPending = null;
+      // the DOM changed in this frame; by the next frame callback it has been painted
+      raf(() => lags.push(performance.now() - since));
+    }
   });
 }
 
@@ -30,9 +45,15 @@ export function markDirty(item: Flushable): void {
 export function setLive(item: Flushable, on: boolean): void {
   if (on) live.add(item);
   else live.delete(item);
-  if (live.size && !ticker) ticker = setInterval(() => live.forEach(markDirty), 200);
+  if (live.size && !ticker) ticker = setInterval(() => live.forEach((item) => markDirty(item)), 200);
   if (!live.size && ticker) {
     clearInterval(ticker);
     ticker = null;
   }
+}
+
+/** Starts recording, per frame, the time from the oldest data received to the frame after it was drawn. */
+export function measureRenderLag(): { lags: number[] } {
+  measuring = true;
+  return { lags };
 }

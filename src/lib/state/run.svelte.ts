@@ -94,7 +94,7 @@ export class Run {
         this.#end('error');
         break;
     }
-    markDirty(this);
+    markDirty(this, e.at);
   }
 
   #startAnswer(at: number): void {
