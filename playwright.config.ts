@@ -1,18 +1,6 @@
 // End-to-end tests: the built app in Debian's Chromium (or CHROMIUM_PATH) against the simulated server.
 import { defineConfig } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('which', [name], { encoding: 'utf8' }).trim();
-    } catch {
-      /* try the next name */
-    }
-  }
-  throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROMIUM_PATH.');
-}
+import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
 
 const PORT = Number(process.env.E2E_APP_PORT ?? 4173);
 
@@ -30,14 +18,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: chromiumPath(),
-      args: [
-        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-gpu',
-      ],
+      args: chromiumArgs(),
     },
     trace: 'retain-on-failure',
   },

@@ -4,7 +4,9 @@ export interface Flushable {
   flush(now: number): void;
 }
 
+const FLUSH_HZ = Number(globalThis.location?.search.match(/[?&]hz=(\d+)/)?.[1] ?? 30);
 const dirty = new Set<Flushable>();
+let lastFlush = -Infinity;
 let scheduled = false;
 const live = new Set<Flushable>();
 let ticker: ReturnType<typeof setInterval> | null = null;
@@ -26,9 +28,11 @@ export function markDirty(item: Flushable, receivedAt?: number): void {
   if (measuring && receivedAt !== undefined && (oldestPending === null || receivedAt < oldestPending)) oldestPending = receivedAt;
   if (scheduled) return;
   scheduled = true;
-  raf(() => {
+  raf(function frame(now) {
+    // painting every frame costs more than people can read: at most FLUSH_HZ updates a second
+    if (now - lastFlush < 1000 / FLUSH_HZ - 2) return raf(frame);
+    lastFlush = now;
     scheduled = false;
-    const now = performance.now();
     const batch = [...dirty];
     dirty.clear();
     for (const run of batch) run.flush(now);

@@ -30,6 +30,8 @@ export class Run {
   /** when the reasoning ended (first answer token), for the "Thought for…" header */
   thinkingEndedAt = $state<number | null>(null);
 
+  /** the metrics at most 5 times a second (and at the end): enough for the trace panel, a fraction of its cost */
+  sampled = $state.raw<MetricsSnapshot | null>(null);
   /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
   rateSamples = $state.raw<Array<[number, number]>>([]);
 
@@ -43,6 +45,7 @@ export class Run {
   #markdown: IncrementalMarkdown;
   #ended = false;
   #renderedLength = -1;
+  #sampledAt = 0;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
     this.startedAt = startedAt;
@@ -129,6 +132,10 @@ export class Run {
   #sample(now: number): void {
     const last = this.rateSamples.at(-1);
     const t = now - this.startedAt;
+    if (this.ended || !this.sampled || now - this.#sampledAt >= 200) {
+      this.sampled = this.metrics;
+      this.#sampledAt = now;
+    }
     const rate = this.metrics?.liveTps;
     const firstToken = this.metrics?.ttftMs;
     // the first half second of a rate is noise (a few tokens over a tiny window), so the chart starts after it

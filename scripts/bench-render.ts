@@ -1,0 +1,131 @@
+// `npm run bench:render`: streams 4 panels from the simulator into the built app in headless Chromium and
+// prints frame, render-lag and main-thread numbers, plus the JavaScript a first visit loads (gzipped).
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { preview } from 'vite';
+import { startSim } from '../e2e/sim/server.ts';
+import { percentile } from '../src/lib/metrics/metrics.ts';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
+const PANELS = 4;
+
+const scenarios: Array<[number, number]> = only
+  ? [only.split('x').map(Number) as [number, number]]
+  : [250, 500, 1000].flatMap((tps) => (quick ? [1000, 10000] : [1000, 10000, 50000]).map((tokens): [number, number] => [tps, tokens]));
+if (!only && !quick) scenarios.push([500, 20000]); // the budget case
+
+const sim = await startSim({ ttftMs: 100, reasoningTokens: 0 });
+const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' });
+const appUrl = server.resolvedUrls!.local[0]!;
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+
+try {
+  console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
+  console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk)\n`);
+  console.log(
+    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token'].join('\t'),
+  );
+  for (const [tps, tokens] of scenarios) {
+    const r = await run(tps, tokens);
+    console.log([tps, tokens, r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1)].join('\t'));
+  }
+} finally {
+  await browser.close();
+  await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  await sim.close();
+}
+
+/** JavaScript files the page loads at start, gzipped as a server would send them. */
+async function initialJs(): Promise<number> {
+  const page = await browser.newPage();
+  await page.goto(appUrl);
+  await page.getByTestId('prompt').waitFor();
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').at(-1)!));
+  await page.close();
+  const dist = join(process.cwd(), 'dist', 'assets');
+  const files = readdirSync(dist).filter((f) => f.endsWith('.js') && loaded.includes(f));
+  return files.reduce((kb, f) => kb + gzipSync(readFileSync(join(dist, f))).length / 1024, 0);
+}
+
+async function run(tps: number, tokens: number) {
+  const page = await browser.newPage({ viewport: { width: Number(process.env.W ?? 1920), height: Number(process.env.H ?? 1080) } });
+  // a string, not a function: tsx would wrap named functions in a helper the page does not have
+  await page.addInitScript(`
+    window.__loaf = [];
+    window.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const top = [...e.scripts].sort((a, b) => b.duration - a.duration)[0];
+        window.__loaf.push({ duration: e.duration, start: e.startTime, render: e.duration - (e.renderStart - e.startTime),
+          script: top ? top.invoker + ' ' + top.sourceFunctionName + ' ' + top.duration.toFixed(0) + 'ms' : '' });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false });
+    requestAnimationFrame(function tick(t) { window.__frames.push(t); requestAnimationFrame(tick); });
+  `);
+  const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
+  for (let i = 0; i < PANELS; i++) q.append('panel', `Qwen/Qwen3-Next-80B-A3B-Instruct@${sim.url}/vllm,tps=${tps},answer=${tokens},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
+  await page.goto(`${appUrl}?${q}`);
+  await page.getByTestId('prompt').waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  if (process.env.PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
+  const before = await taskSeconds(cdp);
+  const start = Date.now();
+  const sentAt = await page.evaluate(() => {
+    (window as unknown as { __frames: number[] }).__frames.length = 0;
+    return performance.now();
+  });
+  await page.getByTestId('prompt').fill('Benchmark');
+  await page.getByTestId('prompt').press('Enter');
+  await waitAllDone(page, (tokens / tps) * 1000 + 60_000);
+  const wall = (Date.now() - start) / 1000;
+  const busySeconds = (await taskSeconds(cdp)) - before;
+  if (process.env.PROFILE) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(process.env.PROFILE, JSON.stringify(profile));
+  }
+  const data = await page.evaluate(() => {
+    const w = window as unknown as { __loaf: Array<{ duration: number; start: number; render: number; script: string }>; __frames: number[]; __renderLag: { lags: number[] } };
+    return { loafDetail: w.__loaf, frames: w.__frames, lags: w.__renderLag.lags };
+  });
+  // frames of the page load are not the streaming's
+  const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
+  await page.close();
+  if (process.env.DEBUG) for (const l of loaf) console.log(`  long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms (rendering ${l.render.toFixed(0)} ms) ${l.script}`);
+  const intervals = data.frames.slice(1).map((t, i) => t - data.frames[i]!).sort((a, b) => a - b);
+  const lags = [...data.lags].sort((a, b) => a - b);
+  const p = (xs: number[], q: number) => (xs.length ? percentile(xs, q) : NaN);
+  return {
+    loafCount: loaf.length,
+    loafTotal: loaf.reduce((a, l) => a + l.duration, 0),
+    loafWorst: Math.max(0, ...loaf.map((l) => l.duration)),
+    frameP50: p(intervals, 50),
+    frameP99: p(intervals, 99),
+    lagP50: p(lags, 50),
+    lagP99: p(lags, 99),
+    lagMax: lags.at(-1) ?? NaN,
+    busy: busySeconds / wall,
+    usPerToken: (busySeconds * 1e6) / (PANELS * tokens),
+  };
+}
+
+async function taskSeconds(cdp: import('@playwright/test').CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+}
+
+async function waitAllDone(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll('[data-testid="panel"] [data-testid="status"]')].filter((s) => s.getAttribute('data-state') === 'done').length === n,
+    PANELS,
+    { timeout, polling: 500 },
+  );
+}
