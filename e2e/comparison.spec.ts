@@ -109,7 +109,10 @@ test('streamed markdown ends identical to the same answer arriving in one piece'
   const [streamed, oneShot] = [panels(page).nth(0), panels(page).nth(1)];
   await expect(streamed.getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(oneShot.getByTestId('status')).toHaveAttribute('data-state', 'done');
-  const html = (p: typeof streamed) => p.getByTestId('answer').innerHTML();
+  await expect(streamed.getByTestId('answer')).toHaveAttribute('data-final', 'true');
+  await expect(oneShot.getByTestId('answer')).toHaveAttribute('data-final', 'true');
+  // the answer may sit in several settled blocks: what counts is their content, in order
+  const html = (p: typeof streamed) => p.getByTestId('answer').evaluate((el) => [...el.querySelectorAll('.md-block')].map((b) => b.innerHTML).join(''));
   const [a, b] = [await html(streamed), await html(oneShot)];
   expect(a.length).toBeGreaterThan(3000);
   expect(a).toBe(b);

@@ -254,8 +254,10 @@ async function stream(req: IncomingMessage, res: ServerResponse, job: StreamJob)
           write(wire.streamError('CUDA out of memory. Tried to allocate 2.00 GiB'));
           return void res.end();
         case 'drop':
-          // what was written reaches the client first; then the connection is cut without ending the chunked body
+          // what was written reaches the client and a moment passes (a browser throws away body data it has
+          // not handed to the page yet when the connection fails); then the cut, without ending the chunked body
           await new Promise<void>((resolve) => res.write('', () => resolve()));
+          await sleep(500);
           return void res.socket?.destroy();
         case 'truncate':
           return void res.end();

@@ -17,6 +17,8 @@ export interface MarkdownView {
 export class IncrementalMarkdown {
   #sanitize: Sanitize;
   #blocks: string[] = [];
+  /** marked's output for each block, before sanitizing: what `finish` compares with a one-shot render */
+  #raw: string[] = [];
   #settledTo = 0; // text before this index is in #blocks
   #scannedTo = 0; // fence state is known up to here
   #inFence: string | null = null; // the fence marker while inside a code block
@@ -30,20 +32,32 @@ export class IncrementalMarkdown {
   /** Takes the whole text so far (it only ever grows) and returns the view. */
   update(text: string): MarkdownView {
     this.#scan(text);
-    if (this.#lastBoundary > this.#settledTo) {
-      const html = this.#sanitize(renderMarkdown(text.slice(this.#settledTo, this.#lastBoundary)));
-      this.#blocks = [...this.#blocks, html];
-      this.#settledTo = this.#lastBoundary;
-    }
+    if (this.#lastBoundary > this.#settledTo) this.#settle(text, this.#lastBoundary);
     const rest = text.slice(this.#settledTo);
     return { blocks: this.#blocks, tail: rest.trim() ? this.#sanitize(renderMarkdown(rest)) : '' };
   }
 
-  /** The final render of a finished text: one block, equal to a one-shot render. */
+  /**
+   * The final render of a finished text, equal to a one-shot render. When marked renders the whole text
+   * exactly as the concatenation of the blocks (no loose list or link reference spanning a block end),
+   * the blocks already on screen stay: no sanitizing, no new DOM, no relayout of a long answer.
+   */
   finish(text: string): MarkdownView {
-    this.#blocks = [this.#sanitize(renderMarkdown(text))];
-    this.#settledTo = this.#scannedTo = this.#lastBoundary = this.#lineStart = text.length;
+    if (text.length > this.#settledTo) this.#settle(text, text.length);
+    const whole = renderMarkdown(text);
+    if (whole !== this.#raw.join('')) {
+      this.#raw = [whole];
+      this.#blocks = [this.#sanitize(whole)];
+    }
+    this.#scannedTo = this.#lastBoundary = this.#lineStart = text.length;
     return { blocks: this.#blocks, tail: '' };
+  }
+
+  #settle(text: string, to: number): void {
+    const raw = renderMarkdown(text.slice(this.#settledTo, to));
+    this.#raw.push(raw);
+    this.#blocks = [...this.#blocks, this.#sanitize(raw)];
+    this.#settledTo = to;
   }
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */

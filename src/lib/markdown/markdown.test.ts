@@ -32,6 +32,21 @@ describe('incremental markdown', () => {
     expect(views.at(-1)).toBe(oneShot(RICH));
   });
 
+  it('a loose list cut at a block end is put right by the final render', () => {
+    const text = 'Intro\n\n- one\n\n- two\n\n[ref]: https://qwen.ai\n\nSee [ref].\n';
+    expect(streamed(text, 3).html).toBe(oneShot(text));
+  });
+
+  it('keeps the settled blocks when the final render agrees with them', () => {
+    const md = new IncrementalMarkdown(sanitize);
+    const text = '# One\n\npara\n\nlast';
+    const before = md.update(text);
+    const after = md.finish(text);
+    expect(after.blocks.slice(0, before.blocks.length)).toEqual(before.blocks);
+    expect(after.blocks[0]).toBe(before.blocks[0]);
+    expect(after.blocks.join('')).toBe(oneShot(text));
+  });
+
   it('settles code fences as a whole: a blank line inside a fence is not a block end', () => {
     const md = new IncrementalMarkdown(sanitize);
     const text = 'Intro\n\n```python\nx = 1\n\ny = 2\n```\n\nAfter\n';

@@ -306,7 +306,11 @@ export class RunMetrics {
   }
 
   #itl(): GapStats | null {
-    if (this.#sortedGaps.length !== this.#gaps.length) {
+    // sorting every gap on every snapshot is O(n log n) per frame; while streaming, re-sort only after 5%
+    // more gaps (percentiles move little), and exactly once the run has ended
+    const stale = this.#sortedGaps.length !== this.#gaps.length;
+    const grown = this.#gaps.length >= Math.max(this.#sortedGaps.length * 1.05, this.#sortedGaps.length + 1) || this.#gaps.length < 200;
+    if (stale && (grown || this.#endAt !== null)) {
       this.#sortedGaps = [...this.#gaps].sort((a, b) => a - b);
       this.#gapStatsCache = gapStats(this.#sortedGaps);
     }

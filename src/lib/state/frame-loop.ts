@@ -61,3 +61,20 @@ export function measureRenderLag(): { lags: number[] } {
   measuring = true;
   return { lags };
 }
+
+const idleQueue: Array<() => void> = [];
+let idleScheduled = false;
+const idle: (cb: () => void) => void =
+  typeof requestIdleCallback === 'function' ? (cb) => requestIdleCallback(cb, { timeout: 500 }) : (cb) => setTimeout(cb, 1);
+
+/** Runs heavy one-off work (a final render) when the page is idle, one task per idle period. */
+export function whenIdle(task: () => void): void {
+  idleQueue.push(task);
+  if (idleScheduled) return;
+  idleScheduled = true;
+  idle(function next() {
+    idleQueue.shift()?.();
+    if (idleQueue.length) idle(next);
+    else idleScheduled = false;
+  });
+}

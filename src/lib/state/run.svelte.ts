@@ -4,7 +4,7 @@ import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
-import { markDirty, setLive } from './frame-loop.ts';
+import { markDirty, setLive, whenIdle } from './frame-loop.ts';
 
 export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error';
 
@@ -25,6 +25,8 @@ export class Run {
   warnings = $state.raw<string[]>([]);
   metrics = $state.raw<MetricsSnapshot | null>(null);
   finishReason = $state<string | null>(null);
+  /** the final render is on screen: the answer equals a one-shot render of the whole text */
+  final = $state(false);
   /** length of the answer on screen, for controls that need to know whether there is one */
   answerChars = $state(0);
   /** when the reasoning ended (first answer token), for the "Thought for…" header */
@@ -117,10 +119,15 @@ export class Run {
   flush(now: number): void {
     if (this.reasoning.length !== this.#reasoningText.length) this.reasoning = this.#reasoningText;
     this.answerChars = this.#answerText.length;
-    if (this.#ended) {
-      if (this.#renderedLength !== Infinity) this.answer = this.#markdown.finish(this.#answerText);
+    if (this.#ended && this.#renderedLength !== Infinity) {
       this.#renderedLength = Infinity;
-    } else if (this.#renderedLength !== this.#answerText.length) {
+      // the last words show at once; the check against a one-shot render waits for an idle moment
+      this.answer = this.#markdown.update(this.#answerText);
+      whenIdle(() => {
+        this.answer = this.#markdown.finish(this.#answerText);
+        this.final = true;
+      });
+    } else if (!this.#ended && this.#renderedLength !== this.#answerText.length) {
       this.answer = this.#markdown.update(this.#answerText);
       this.#renderedLength = this.#answerText.length;
     }
