@@ -9,7 +9,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {
-    include: ['src/**/*.test.ts', 'e2e/sim/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'e2e/sim/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
   },
 });

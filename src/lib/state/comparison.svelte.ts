@@ -1,6 +1,8 @@
 // The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { RemoteEngine } from '../engines/remote.ts';
+import { discover, type ModelInfo } from '../engines/discovery.ts';
+import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
 
@@ -18,10 +20,43 @@ export class Panel {
   setup = $state<PanelSetup>() as PanelSetup;
   /** one run per user turn, same index; missing while not sent */
   runs = $state.raw<Run[]>([]);
+  /** what the endpoint said it serves, after `discover` */
+  models = $state.raw<ModelInfo[]>([]);
+  discovery = $state<{ state: 'idle' | 'busy' | 'done' | 'error'; message: string }>({ state: 'idle', message: '' });
+  /** the person chose the server kind: discovery leaves it alone */
+  serverChosen = false;
   #controller: AbortController | null = null;
 
   constructor(setup: PanelSetup) {
     this.setup = setup;
+  }
+
+  /** Lists the endpoint's models and, unless the person chose, sets the server kind from the answer. */
+  async discover(): Promise<void> {
+    const { baseURL, apiKey } = this.setup.endpoint;
+    this.discovery = { state: 'busy', message: 'Asking the endpoint for its models…' };
+    const result = await discover(baseURL, apiKey);
+    if (baseURL !== this.setup.endpoint.baseURL) return; // the URL changed meanwhile: that answer is stale
+    if (!result.ok) {
+      this.models = [];
+      this.discovery = { state: 'error', message: result.message };
+      return;
+    }
+    const { models, server } = result.discovery;
+    this.models = models;
+    if (server && !this.serverChosen) this.setup.endpoint.dialect = server;
+    if (!this.setup.model && models[0]) this.setup.model = models[0].id;
+    const context = models.find((m) => m.id === this.setup.model)?.contextLength ?? models[0]?.contextLength;
+    this.discovery = {
+      state: 'done',
+      message: [
+        server ? DIALECTS[server].label : 'Server kind not recognised',
+        `${models.length} model${models.length === 1 ? '' : 's'}`,
+        context ? `${context.toLocaleString('en-US')} tokens of context` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    };
   }
 
   get latest(): Run | undefined {

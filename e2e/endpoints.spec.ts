@@ -1,0 +1,42 @@
+// Connecting to an endpoint: finding its models and its kind, and recovering from a wrong model name.
+import { expect, openApp, panels, send, test } from './fixtures.ts';
+
+test('Find models lists the endpoint’s models and recognises the server', async ({ page, sim }) => {
+  await openApp(page, [{ model: 'x', endpoint: `${sim.url}/sglang/v1` }]);
+  const panel = panels(page).first();
+  await panel.getByLabel('Model').fill('');
+  await panel.getByTestId('find-models').click();
+  await expect(panel.getByTestId('discovery')).toHaveText('SGLang · 3 models · 262,144 tokens of context');
+  await expect(panel.getByLabel('Server kind')).toHaveValue('sglang');
+  await expect(panel.getByLabel('Model')).toHaveValue('Qwen/Qwen3-Next-80B-A3B-Thinking');
+  await expect(panel.locator('datalist option')).toHaveCount(3);
+});
+
+test('a server kind the person chose is not overridden', async ({ page, sim }) => {
+  await openApp(page, [{ model: 'Qwen/Qwen3-8B', endpoint: `${sim.url}/vllm/v1` }]);
+  const panel = panels(page).first();
+  await panel.getByLabel('Server kind').selectOption('raw');
+  await panel.getByTestId('find-models').click();
+  await expect(panel.getByTestId('discovery')).toContainText('vLLM · 3 models');
+  await expect(panel.getByLabel('Server kind')).toHaveValue('raw');
+});
+
+test('an unknown model: the error lists what the endpoint serves, and one click retries with it', async ({ page, sim }) => {
+  await openApp(page, [{ model: 'Qwen/Qwen3-Nxt-80B', endpoint: `${sim.url}/vllm/v1` }]);
+  await send(page, 'Hi');
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('error')).toContainText('does not know the model "Qwen/Qwen3-Nxt-80B"');
+  await panel.getByRole('button', { name: 'Qwen/Qwen3-Next-80B-A3B-Instruct' }).click();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel).toHaveAttribute('data-model', 'Qwen/Qwen3-Next-80B-A3B-Instruct');
+});
+
+test('discovery failures say what to check', async ({ page, sim }) => {
+  await openApp(page, [{ model: 'm', endpoint: `${sim.url}/vllm,key=k/v1` }]);
+  const panel = panels(page).first();
+  await panel.getByTestId('find-models').click();
+  await expect(panel.getByTestId('discovery')).toContainText('The API key is missing or wrong');
+  await panel.getByLabel('Base URL').fill(`${sim.url}/vllm,cors=off/v1`);
+  await panel.getByTestId('find-models').click();
+  await expect(panel.getByTestId('discovery')).toContainText('does not allow calls from this page (CORS)');
+});
