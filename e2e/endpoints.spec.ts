@@ -40,3 +40,46 @@ test('discovery failures say what to check', async ({ page, sim }) => {
   await panel.getByTestId('find-models').click();
   await expect(panel.getByTestId('discovery')).toContainText('does not allow calls from this page (CORS)');
 });
+
+test('a saved endpoint with a remembered key survives a reload; a deep link to it needs no key', async ({ page, sim }) => {
+  const base = `${sim.url}/sglang,key=s3cret/v1`;
+  await openApp(page, [{ model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: base }]);
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await page.getByLabel('Endpoint name').fill('Lab SGLang');
+  await page.getByLabel('Endpoint base URL').fill(base);
+  await page.getByLabel('Endpoint server kind').selectOption('sglang');
+  await page.getByLabel('Endpoint API key').fill('s3cret');
+  await page.getByLabel('Remember the key on this device').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('key-state')).toHaveText('key remembered on this device');
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  // the link carries no key: the saved endpoint for that URL supplies it
+  await page.reload();
+  await send(page, 'Hi');
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  await expect(page.getByTestId('endpoint')).toContainText('Lab SGLang');
+});
+
+test('a key not remembered is gone after a reload, and the panel says the key is missing', async ({ page, sim }) => {
+  const base = `${sim.url}/vllm,key=k2/v1`;
+  await openApp(page, [{ model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: base }]);
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await page.getByLabel('Endpoint base URL').fill(base);
+  await page.getByLabel('Endpoint API key').fill('k2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('key-state')).toHaveText('key in memory until the tab closes');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await send(page, 'Hi');
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  await expect(page.getByTestId('key-state')).toHaveText('no key');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await send(page, 'Hi');
+  await expect(panels(page).first().getByTestId('error')).toContainText('The API key is missing or wrong');
+});

@@ -29,6 +29,8 @@ export interface SamplingParams {
 export type ThinkingChoice = 'default' | 'on' | 'off';
 
 export interface Endpoint {
+  /** the saved endpoint this came from, if any */
+  id?: string;
   baseURL: string;
   apiKey?: string;
   dialect: DialectId;

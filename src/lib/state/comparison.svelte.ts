@@ -5,6 +5,7 @@ import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
+import { Endpoints, type SavedEndpoint } from './endpoints.svelte.ts';
 
 export interface PanelSetup {
   endpoint: Endpoint;
@@ -29,6 +30,14 @@ export class Panel {
 
   constructor(setup: PanelSetup) {
     this.setup = setup;
+  }
+
+  /** Points the panel at a saved endpoint: its URL, key, headers and server kind. */
+  useEndpoint(saved: SavedEndpoint): void {
+    this.setup.endpoint = { id: saved.id, baseURL: saved.baseURL, apiKey: saved.apiKey, dialect: saved.dialect, headers: { ...saved.headers } };
+    this.serverChosen = true;
+    this.models = [];
+    this.discovery = { state: 'idle', message: '' };
   }
 
   /** Lists the endpoint's models and, unless the person chose, sets the server kind from the answer. */
@@ -96,12 +105,31 @@ export class Comparison {
   turns = $state.raw<string[]>([]);
   panels = $state.raw<Panel[]>([]);
   settings = $state<Settings>({ stallTimeoutS: 120 });
+  readonly endpoints: Endpoints;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
 
-  constructor(sanitize: Sanitize, engine: Engine = new RemoteEngine()) {
+  constructor(sanitize: Sanitize, engine: Engine = new RemoteEngine(), endpoints = new Endpoints()) {
     this.#sanitize = sanitize;
     this.#engine = engine;
+    this.endpoints = endpoints;
+    // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
+    void endpoints.ready.then(() => {
+      for (const panel of this.panels) {
+        const saved = panel.setup.endpoint.id ? undefined : endpoints.byURL(panel.setup.endpoint.baseURL);
+        if (saved) panel.useEndpoint(saved);
+      }
+    });
+  }
+
+  /** Saves an endpoint and brings the panels that use it up to date. */
+  async saveEndpoint(endpoint: SavedEndpoint): Promise<void> {
+    await this.endpoints.save(endpoint);
+    const norm = (u: string) => u.replace(/\/+$/, '');
+    for (const panel of this.panels) {
+      const { id, baseURL } = panel.setup.endpoint;
+      if (id === endpoint.id || (!id && norm(baseURL) === norm(endpoint.baseURL))) panel.useEndpoint(endpoint);
+    }
   }
 
   get busy(): boolean {
