@@ -1,4 +1,5 @@
 // Connecting to an endpoint: finding its models and its kind, and recovering from a wrong model name.
+import { startProxy } from '../scripts/proxy-server.ts';
 import { expect, openApp, panels, send, test } from './fixtures.ts';
 
 test('Find models lists the endpoint’s models and recognises the server', async ({ page, sim }) => {
@@ -82,4 +83,25 @@ test('a key not remembered is gone after a reload, and the panel says the key is
   await page.getByRole('button', { name: 'Close' }).click();
   await send(page, 'Hi');
   await expect(panels(page).first().getByTestId('error')).toContainText('The API key is missing or wrong');
+});
+
+test('through npm run proxy: the key stays out of the page and a 429 shows its Retry-After', async ({ page, sim, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const proxy = await startProxy({
+    upstreams: { lab: `${sim.url}/vllm,key=hidden/v1`, busy: `${sim.url}/vllm,fault=429,retry-after=42/v1` },
+    keys: { lab: 'hidden' },
+    origins: [origin],
+  });
+  try {
+    await openApp(page, [
+      { model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: `${proxy.url}/lab/v1` },
+      { model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: `${proxy.url}/busy/v1` },
+    ]);
+    await send(page, 'Hi');
+    await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
+    await expect(panels(page).nth(1).getByTestId('error')).toContainText('rate limiting requests (HTTP 429). Retry in 42 s.');
+    await expect(panels(page).nth(1).getByRole('button', { name: 'Retry' })).toBeVisible();
+  } finally {
+    await proxy.close();
+  }
 });

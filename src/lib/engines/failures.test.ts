@@ -188,10 +188,17 @@ describe('networkFailure', () => {
       type: 'error',
       kind: 'network',
       message:
-        'localhost:8000 answers, but does not allow calls from this page (CORS). For vLLM add --allowed-origins \'["http://localhost:5173"]\'; for SGLang or a hosted API such as NVIDIA\'s, go through a proxy that allows this origin.',
+        'localhost:8000 answers, but does not allow calls from this page (CORS). For vLLM add --allowed-origins \'["http://localhost:5173"]\'; otherwise go through the proxy (npm run proxy).',
       detail: 'TypeError: Failed to fetch',
       at: 4,
     });
+  });
+
+  it('sends the NVIDIA catalog through the proxy, whatever the probe said', () => {
+    for (const reachable of [true, false])
+      expect(networkFailure('https://integrate.api.nvidia.com/v1', reachable, 'x', 1).message).toBe(
+        'integrate.api.nvidia.com does not allow calls from web pages (CORS). Start the proxy: npm run proxy -- --upstream nim=https://integrate.api.nvidia.com/v1, then use http://127.0.0.1:8787/nim/v1 as the base URL.',
+      );
   });
 
   for (const reachable of [false, null]) {

@@ -52,9 +52,12 @@ function parseRetryAfter(value: string | null): number | undefined {
  */
 export function networkFailure(baseURL: string, reachable: boolean | null, detail: string, at: number): ErrorEvent {
   const host = hostOf(baseURL);
-  const message = reachable
-    ? `${host} answers, but does not allow calls from this page (CORS). For vLLM add --allowed-origins '["${pageOrigin()}"]'; for SGLang or a hosted API such as NVIDIA's, go through a proxy that allows this origin.`
-    : `Could not reach ${baseURL}. Is the server running, and is the address right? If it runs, it may also refuse calls from this page (CORS).`;
+  const proxy = `Start the proxy: npm run proxy -- --upstream nim=${baseURL.replace(/\/+$/, '')}, then use http://127.0.0.1:8787/nim/v1 as the base URL.`;
+  let message: string;
+  if (host.endsWith('api.nvidia.com')) message = `${host} does not allow calls from web pages (CORS). ${proxy}`;
+  else if (reachable)
+    message = `${host} answers, but does not allow calls from this page (CORS). For vLLM add --allowed-origins '["${pageOrigin()}"]'; otherwise go through the proxy (npm run proxy).`;
+  else message = `Could not reach ${baseURL}. Is the server running, and is the address right? If it runs, it may also refuse calls from this page (CORS).`;
   return { type: 'error', kind: 'network', message, detail, at };
 }
 
