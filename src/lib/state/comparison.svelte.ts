@@ -85,7 +85,12 @@ export class Panel {
     const run = new Run(sanitize);
     this.runs = [...this.runs.slice(0, turn), run];
     const request = { endpoint: $state.snapshot(this.setup.endpoint), model: this.setup.model, thinking: this.setup.thinking, params: $state.snapshot(this.setup.params), messages: history, stallTimeoutMs };
-    for await (const event of engine.stream(request, controller.signal)) run.apply(event);
+    try {
+      for await (const event of engine.stream(request, controller.signal)) run.apply(event);
+    } catch (err) {
+      // engines turn failures into events; anything that still escapes is a bug, shown rather than swallowed
+      run.apply({ type: 'error', kind: 'protocol', message: `Something went wrong in the app: ${(err as Error).message}`, detail: (err as Error).stack, at: performance.now() });
+    }
     if (!run.ended) run.apply({ type: 'stopped', at: performance.now() });
     if (this.#controller === controller) this.#controller = null;
   }

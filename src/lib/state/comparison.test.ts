@@ -1,0 +1,118 @@
+// The page state with a scripted engine: shared turns, each panel's own history, regenerate, stop, failures.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest, Engine } from '../engines/types.ts';
+import type { StreamEvent } from '../stream/events.ts';
+import { Comparison } from './comparison.svelte.ts';
+
+const identity = (html: string) => html;
+
+/** Answers "<model>: <last user message>" in two chunks; records every request. */
+class ScriptedEngine implements Engine {
+  requests: ChatRequest[] = [];
+  hold: Promise<void> | null = null;
+  fail = new Set<string>();
+  async *stream(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    this.requests.push(req);
+    const at = performance.now();
+    yield { type: 'open', at, status: 200 };
+    if (this.fail.has(req.model)) throw new Error('engine exploded');
+    const last = req.messages.at(-1)!.content;
+    yield { type: 'content', text: `${req.model}: `, at, seq: 1 };
+    if (this.hold) await this.hold;
+    if (signal.aborted) return yield { type: 'stopped', at };
+    yield { type: 'content', text: last, at, seq: 2 };
+    yield { type: 'done', finishReason: 'stop', at };
+  }
+}
+
+function setup() {
+  const engine = new ScriptedEngine();
+  const c = new Comparison(identity, engine);
+  const endpoint = { baseURL: 'http://h/v1', dialect: 'vllm' as const };
+  const a = c.addPanel({ endpoint, model: 'A', thinking: 'default', params: {} });
+  const b = c.addPanel({ endpoint, model: 'B', thinking: 'off', params: { temperature: 0.6 } });
+  return { engine, c, a, b };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('Comparison', () => {
+  it('sends one turn to every panel; each keeps its own answers in its history', async () => {
+    const { engine, c, a, b } = setup();
+    c.system = 'Be brief.';
+    c.send('one');
+    await settle();
+    c.send('two');
+    await settle();
+    expect(a.runs.map((r) => r.answerText)).toEqual(['A: one', 'A: two']);
+    expect(b.runs.map((r) => r.answerText)).toEqual(['B: one', 'B: two']);
+    const second = engine.requests.filter((r) => r.model === 'B')[1]!;
+    expect(second.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'B: one' },
+      { role: 'user', content: 'two' },
+    ]);
+    expect(second).toMatchObject({ thinking: 'off', params: { temperature: 0.6 } });
+  });
+
+  it('refuses to send while a panel is busy, and an empty prompt', async () => {
+    const { engine, c } = setup();
+    let release!: () => void;
+    engine.hold = new Promise((r) => (release = r));
+    c.send('   ');
+    c.send('first');
+    c.send('second');
+    expect(c.turns).toEqual(['first']);
+    release();
+    await settle();
+    expect(c.busy).toBe(false);
+  });
+
+  it('regenerate replaces only that panel’s last run', async () => {
+    const { c, a, b } = setup();
+    c.send('q');
+    await settle();
+    const [runA, runB] = [a.runs[0], b.runs[0]];
+    c.regenerate(a);
+    await settle();
+    expect(a.runs).toHaveLength(1);
+    expect(a.runs[0]).not.toBe(runA);
+    expect(b.runs[0]).toBe(runB);
+  });
+
+  it('stop ends a run as stopped and keeps what arrived', async () => {
+    const { engine, c, a } = setup();
+    let release!: () => void;
+    engine.hold = new Promise((r) => (release = r));
+    c.send('q');
+    await settle();
+    c.stopAll();
+    release();
+    await settle();
+    expect(a.runs[0]!.status).toBe('stopped');
+    expect(a.runs[0]!.answerText).toBe('A: ');
+  });
+
+  it('an engine that throws fails its own panel only, with a message', async () => {
+    const { engine, c, a, b } = setup();
+    engine.fail.add('A');
+    c.send('q');
+    await settle();
+    expect(a.runs[0]!.status).toBe('error');
+    expect(a.runs[0]!.error?.message).toBe('Something went wrong in the app: engine exploded');
+    expect(b.runs[0]!.status).toBe('done');
+  });
+
+  it('editLastTurn gives the prompt back and drops every panel’s answer to it', async () => {
+    const { c, a, b } = setup();
+    c.send('one');
+    await settle();
+    c.send('two');
+    await settle();
+    expect(c.editLastTurn()).toBe('two');
+    expect(c.turns).toEqual(['one']);
+    expect([a.runs.length, b.runs.length]).toEqual([1, 1]);
+  });
+});
