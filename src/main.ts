@@ -5,11 +5,13 @@ import { createSanitizer } from './lib/markdown/sanitize.ts';
 import { Comparison } from './lib/state/comparison.svelte.ts';
 import { parseDeepLink } from './lib/state/deep-link.ts';
 import { setComparison } from './lib/state/context.ts';
-import { measureRenderLag } from './lib/state/frame-loop.ts';
+import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import './app.css';
 
-// `?perf=1`: the render benchmark reads byte-to-screen lags from here
-if (new URLSearchParams(location.search).has('perf')) (window as unknown as { __renderLag: unknown }).__renderLag = measureRenderLag();
+// developer knobs: `?perf=1` records byte-to-screen lags for the render benchmark, `?hz=N` sets the update rate
+const query = new URLSearchParams(location.search);
+if (query.has('perf')) (window as unknown as { __renderLag: unknown }).__renderLag = measureRenderLag();
+setFlushRate(Number(query.get('hz')));
 
 const comparison = new Comparison(createSanitizer(window));
 const link = parseDeepLink(location.search);

@@ -4,7 +4,8 @@ export interface Flushable {
   flush(now: number): void;
 }
 
-const FLUSH_HZ = Number(globalThis.location?.search.match(/[?&]hz=(\d+)/)?.[1] ?? 30);
+/** Screen updates per second while streaming: more costs paint nobody can read (see npm run bench:render). */
+let flushHz = 30;
 const dirty = new Set<Flushable>();
 let lastFlush = -Infinity;
 let scheduled = false;
@@ -29,8 +30,8 @@ export function markDirty(item: Flushable, receivedAt?: number): void {
   if (scheduled) return;
   scheduled = true;
   raf(function frame(now) {
-    // painting every frame costs more than people can read: at most FLUSH_HZ updates a second
-    if (now - lastFlush < 1000 / FLUSH_HZ - 2) return raf(frame);
+    // painting every frame costs more than people can read: at most flushHz updates a second
+    if (now - lastFlush < 1000 / flushHz - 2) return raf(frame);
     lastFlush = now;
     scheduled = false;
     const batch = [...dirty];
@@ -54,6 +55,10 @@ export function setLive(item: Flushable, on: boolean): void {
     clearInterval(ticker);
     ticker = null;
   }
+}
+
+export function setFlushRate(hz: number): void {
+  if (hz > 0) flushHz = hz;
 }
 
 /** Starts recording, per frame, the time from the oldest data received to the frame after it was drawn. */
