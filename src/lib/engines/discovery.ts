@@ -1,6 +1,6 @@
 // Asks an endpoint which models it serves (GET /models), and reads from the answer which server it is.
 import type { DialectId } from '../stream/dialects.ts';
-import { httpFailure, networkFailure } from './failures.ts';
+import { httpFailure, isReachable, networkFailure } from './failures.ts';
 
 export interface ModelInfo {
   id: string;
@@ -64,14 +64,7 @@ export async function discover(baseURL: string, apiKey: string | undefined, sign
     response = await fetch(url, { headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {}, signal });
   } catch (err) {
     if (signal?.aborted) return { ok: false, message: 'Stopped.' };
-    let reachable = false;
-    try {
-      await fetch(url, { mode: 'no-cors', signal: AbortSignal.timeout(3000) });
-      reachable = true;
-    } catch {
-      /* down, or a wrong address */
-    }
-    return { ok: false, message: networkFailure(baseURL, reachable, String(err), 0).message };
+    return { ok: false, message: networkFailure(baseURL, await isReachable(baseURL), String(err), 0).message };
   }
   const text = await response.text();
   let body: unknown = text;

@@ -46,6 +46,16 @@ function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/** A no-cors request succeeds when the server is up, even if it refuses this page: that tells CORS from "down". */
+export async function isReachable(baseURL: string): Promise<boolean> {
+  try {
+    await fetch(`${baseURL.replace(/\/+$/, '')}/models`, { mode: 'no-cors', signal: AbortSignal.timeout(3000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Nothing came back. `reachable` tells a CORS refusal (the server answers, but not to this page)
  * from a server that is down or a wrong address.

@@ -3,7 +3,7 @@ import type { StreamEvent } from '../stream/events.ts';
 import { StreamNormalizer } from '../stream/normalize.ts';
 import { SseDecoder } from '../stream/sse.ts';
 import { thinkingKindOf, DIALECTS } from '../stream/dialects.ts';
-import { droppedFailure, httpFailure, networkFailure, stallFailure } from './failures.ts';
+import { droppedFailure, httpFailure, isReachable, networkFailure, stallFailure } from './failures.ts';
 import { requestBody } from './request-body.ts';
 import type { ChatRequest, Engine } from './types.ts';
 
@@ -46,8 +46,7 @@ export class RemoteEngine implements Engine {
         if (signal.aborted) return yield { type: 'stopped', at: now() };
         if (err instanceof APIError && typeof err.status === 'number')
           return yield httpFailure(err.status, err.error ?? err.message, err.headers?.get('retry-after') ?? null, baseURL, req.model, now());
-        const reachable = await probe(baseURL);
-        return yield networkFailure(baseURL, reachable, describe(err), now());
+        return yield networkFailure(baseURL, await isReachable(baseURL), describe(err), now());
       }
       yield { type: 'open', at: now(), status: response.status };
       if (!response.body) return yield droppedFailure('The response had no body.', now());
@@ -96,16 +95,6 @@ export class RemoteEngine implements Engine {
     } finally {
       reader.cancel().catch(() => {});
     }
-  }
-}
-
-/** A no-cors request succeeds when the server is up, even if it refuses this page: that tells CORS from "down". */
-async function probe(baseURL: string): Promise<boolean | null> {
-  try {
-    await globalThis.fetch(`${baseURL.replace(/\/+$/, '')}/models`, { mode: 'no-cors', signal: AbortSignal.timeout(3000) });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -5,7 +5,7 @@ import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
-import { Endpoints, type SavedEndpoint } from './endpoints.svelte.ts';
+import { Endpoints, sameBaseURL, type SavedEndpoint } from './endpoints.svelte.ts';
 
 export interface PanelSetup {
   endpoint: Endpoint;
@@ -130,10 +130,9 @@ export class Comparison {
   /** Saves an endpoint and brings the panels that use it up to date. */
   async saveEndpoint(endpoint: SavedEndpoint): Promise<void> {
     await this.endpoints.save(endpoint);
-    const norm = (u: string) => u.replace(/\/+$/, '');
     for (const panel of this.panels) {
       const { id, baseURL } = panel.setup.endpoint;
-      if (id === endpoint.id || (!id && norm(baseURL) === norm(endpoint.baseURL))) panel.useEndpoint(endpoint);
+      if (id === endpoint.id || (!id && sameBaseURL(baseURL, endpoint.baseURL))) panel.useEndpoint(endpoint);
     }
   }
 

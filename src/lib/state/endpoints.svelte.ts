@@ -5,6 +5,11 @@ import { deleteEndpoint, loadEndpoints, saveEndpoint } from '../storage/endpoint
 
 export type { SavedEndpoint };
 
+/** Two base URLs name the same endpoint whatever their trailing slashes. */
+export function sameBaseURL(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
 export class Endpoints {
   list = $state<SavedEndpoint[]>([]);
   /** why saving does not work here, when it does not */
@@ -28,8 +33,7 @@ export class Endpoints {
 
   /** The saved endpoint for a base URL (a deep link carries no key: this is where it comes from). */
   byURL(baseURL: string): SavedEndpoint | undefined {
-    const norm = (u: string) => u.replace(/\/+$/, '');
-    return this.list.find((e) => norm(e.baseURL) === norm(baseURL));
+    return this.list.find((e) => sameBaseURL(e.baseURL, baseURL));
   }
 
   async save(endpoint: SavedEndpoint): Promise<void> {
