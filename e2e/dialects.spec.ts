@@ -25,7 +25,8 @@ for (const c of CASES) {
     await expect(answer).not.toContainText('The user asks');
     expect(await metric(panel, 'tokens')).toBe(110);
     await expect(panel.getByTestId('metric-tokens')).toHaveAttribute('data-source', 'server');
-    expect(await metric(panel, 'ttfa')).toBeGreaterThan(await metric(panel, 'ttft'));
+    // under load several chunks can arrive in one network read, so the two can be equal, never inverted
+    expect(await metric(panel, 'ttfa')).toBeGreaterThanOrEqual(await metric(panel, 'ttft'));
   });
 }
 
