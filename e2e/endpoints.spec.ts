@@ -1,4 +1,5 @@
 // Connecting to an endpoint: finding its models and its kind, and recovering from a wrong model name.
+import type { Page } from '@playwright/test';
 import { startProxy } from '../scripts/proxy-server.ts';
 import { expect, openApp, panels, send, test } from './fixtures.ts';
 
@@ -42,17 +43,22 @@ test('discovery failures say what to check', async ({ page, sim }) => {
   await expect(panel.getByTestId('discovery')).toContainText('does not allow calls from this page (CORS)');
 });
 
+/** Fills the Endpoints dialog's form and saves; the dialog stays open on its list. */
+async function addEndpoint(page: Page, e: { name?: string; baseURL: string; server?: string; key: string; remember?: boolean }): Promise<void> {
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  if (e.name) await page.getByLabel('Endpoint name').fill(e.name);
+  await page.getByLabel('Endpoint base URL').fill(e.baseURL);
+  if (e.server) await page.getByLabel('Endpoint server kind').selectOption(e.server);
+  await page.getByLabel('Endpoint API key').fill(e.key);
+  if (e.remember) await page.getByLabel('Remember the key on this device').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+}
+
 test('a saved endpoint with a remembered key survives a reload; a deep link to it needs no key', async ({ page, sim }) => {
   const base = `${sim.url}/sglang,key=s3cret/v1`;
   await openApp(page, [{ model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: base }]);
-  await page.getByRole('button', { name: 'Endpoints' }).click();
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  await page.getByLabel('Endpoint name').fill('Lab SGLang');
-  await page.getByLabel('Endpoint base URL').fill(base);
-  await page.getByLabel('Endpoint server kind').selectOption('sglang');
-  await page.getByLabel('Endpoint API key').fill('s3cret');
-  await page.getByLabel('Remember the key on this device').check();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await addEndpoint(page, { name: 'Lab SGLang', baseURL: base, server: 'sglang', key: 's3cret', remember: true });
   await expect(page.getByTestId('key-state')).toHaveText('key remembered on this device');
   await page.getByRole('button', { name: 'Close' }).click();
 
@@ -67,11 +73,7 @@ test('a saved endpoint with a remembered key survives a reload; a deep link to i
 test('a key not remembered is gone after a reload, and the panel says the key is missing', async ({ page, sim }) => {
   const base = `${sim.url}/vllm,key=k2/v1`;
   await openApp(page, [{ model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: base }]);
-  await page.getByRole('button', { name: 'Endpoints' }).click();
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  await page.getByLabel('Endpoint base URL').fill(base);
-  await page.getByLabel('Endpoint API key').fill('k2');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await addEndpoint(page, { baseURL: base, key: 'k2' });
   await expect(page.getByTestId('key-state')).toHaveText('key in memory until the tab closes');
   await page.getByRole('button', { name: 'Close' }).click();
   await send(page, 'Hi');

@@ -26,7 +26,7 @@ export function createSanitizer(window: WindowLike): Sanitize {
       else node.setAttribute('disabled', '');
     }
   });
-  purify.addHook('uponSanitizeAttribute', (node, data) => {
+  purify.addHook('uponSanitizeAttribute', (_node, data) => {
     if (data.attrName === 'data-src' && !/^https?:/i.test(data.attrValue)) data.keepAttr = false;
   });
   return (html) =>

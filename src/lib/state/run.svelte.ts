@@ -24,13 +24,10 @@ export class Run {
   error = $state.raw<RunError | null>(null);
   warnings = $state.raw<string[]>([]);
   metrics = $state.raw<MetricsSnapshot | null>(null);
-  finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
   final = $state(false);
   /** length of the answer on screen, for controls that need to know whether there is one */
   answerChars = $state(0);
-  /** when the reasoning ended (first answer token), for the "Thought for…" header */
-  thinkingEndedAt = $state<number | null>(null);
 
   /** the metrics at most 5 times a second (and at the end): enough for the trace panel, a fraction of its cost */
   sampled = $state.raw<MetricsSnapshot | null>(null);
@@ -78,17 +75,16 @@ export class Run {
         break;
       case 'content':
         this.#answerText += e.text;
-        this.#startAnswer(e.at);
+        this.#startAnswer();
         break;
       case 'tool-call':
         this.#tools.push(e);
-        this.#startAnswer(e.at);
+        this.#startAnswer();
         break;
       case 'warning':
         this.warnings = [...this.warnings, e.message];
         break;
       case 'done':
-        this.finishReason = e.finishReason;
         this.#end('done');
         break;
       case 'stopped':
@@ -102,11 +98,8 @@ export class Run {
     markDirty(this, e.at);
   }
 
-  #startAnswer(at: number): void {
-    if (this.status === 'waiting' || this.status === 'thinking') {
-      this.status = 'answering';
-      this.thinkingEndedAt = at;
-    }
+  #startAnswer(): void {
+    if (this.status === 'waiting' || this.status === 'thinking') this.status = 'answering';
   }
 
   #end(status: RunStatus): void {
