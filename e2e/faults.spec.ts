@@ -99,7 +99,8 @@ test('a key the server wants: 401 without it, the answer with it', async ({ page
 
 test('stop keeps what arrived; Esc stops every panel', async ({ page, sim }) => {
   await openApp(page, [
-    { model: THINKING, endpoint: `${sim.url}/vllm,tps=20/v1` },
+    // thinks for a minute: still thinking whatever the machine load when Esc comes
+    { model: THINKING, endpoint: `${sim.url}/vllm,tps=20,reasoning=1200/v1` },
     { model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint: `${sim.url}/sglang,tps=20/v1` },
   ]);
   await send(page, 'Hi');
