@@ -6,6 +6,7 @@ import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
 import { Endpoints, sameBaseURL, type SavedEndpoint } from './endpoints.svelte.ts';
+import type { LoadedComparison } from '../storage/history.ts';
 
 export interface PanelSetup {
   endpoint: Endpoint;
@@ -16,11 +17,22 @@ export interface PanelSetup {
 
 let nextId = 1;
 
+/** What keeps the history: told when the comparison changes and as each run starts and ends. */
+export interface Recorder {
+  changed(comparison: Comparison): void;
+  runStarted(comparison: Comparison, panel: Panel, turn: number, run: Run): void;
+  runEnded(comparison: Comparison, panel: Panel, turn: number, run: Run): void;
+}
+
+export const newId = (): string => crypto.randomUUID();
+
 export class Panel {
   readonly id = nextId++;
+  /** stable across reloads: saved runs name their panel by it */
+  readonly key: string;
   setup = $state<PanelSetup>() as PanelSetup;
-  /** one run per user turn, same index; missing while not sent */
-  runs = $state.raw<Run[]>([]);
+  /** one run per user turn, same index; a hole where the panel was not there yet */
+  runs = $state.raw<Array<Run | undefined>>([]);
   /** what the endpoint said it serves, after `discover` */
   models = $state.raw<ModelInfo[]>([]);
   discovery = $state<{ state: 'idle' | 'busy' | 'done' | 'error'; message: string }>({ state: 'idle', message: '' });
@@ -28,8 +40,9 @@ export class Panel {
   serverChosen = false;
   #controller: AbortController | null = null;
 
-  constructor(setup: PanelSetup) {
+  constructor(setup: PanelSetup, key = newId()) {
     this.setup = setup;
+    this.key = key;
   }
 
   /** Points the panel at a saved endpoint: its URL, key, headers and server kind. */
@@ -78,12 +91,15 @@ export class Panel {
   }
 
   /** Streams this panel's answer to turn `turn`, replacing an earlier run of that turn. */
-  async start(engine: Engine, history: ChatMessage[], turn: number, sanitize: Sanitize, stallTimeoutMs: number): Promise<void> {
+  async start(engine: Engine, history: ChatMessage[], turn: number, sanitize: Sanitize, stallTimeoutMs: number, onStart?: (run: Run) => void): Promise<Run> {
     this.stop();
     const controller = new AbortController();
     this.#controller = controller;
     const run = new Run(sanitize);
-    this.runs = [...this.runs.slice(0, turn), run];
+    const runs = this.runs.slice(0, turn);
+    runs[turn] = run;
+    this.runs = runs;
+    onStart?.(run);
     const request = { endpoint: $state.snapshot(this.setup.endpoint), model: this.setup.model, thinking: this.setup.thinking, params: $state.snapshot(this.setup.params), messages: history, stallTimeoutMs };
     try {
       for await (const event of engine.stream(request, controller.signal)) run.apply(event);
@@ -93,6 +109,7 @@ export class Panel {
     }
     if (!run.ended) run.apply({ type: 'stopped', at: performance.now() });
     if (this.#controller === controller) this.#controller = null;
+    return run;
   }
 
   stop(): void {
@@ -106,6 +123,11 @@ export interface Settings {
 }
 
 export class Comparison {
+  /** the history record this is saved as */
+  id = $state(newId());
+  /** the person's name for it; empty: the first prompt names it */
+  title = $state('');
+  createdAt = Date.now();
   system = $state('');
   turns = $state.raw<string[]>([]);
   panels = $state.raw<Panel[]>([]);
@@ -113,6 +135,7 @@ export class Comparison {
   readonly endpoints: Endpoints;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
+  recorder: Recorder | null = null;
 
   constructor(sanitize: Sanitize, engine: Engine = new RemoteEngine(), endpoints = new Endpoints()) {
     this.#sanitize = sanitize;
@@ -149,6 +172,7 @@ export class Comparison {
   removePanel(panel: Panel): void {
     panel.stop();
     this.panels = this.panels.filter((p) => p !== panel);
+    this.recorder?.changed(this);
   }
 
   /** Sends a new user turn to every panel at once; one panel failing never stops the others. */
@@ -157,12 +181,14 @@ export class Comparison {
     if (!text || this.busy) return;
     this.turns = [...this.turns, text];
     const turn = this.turns.length - 1;
+    this.recorder?.changed(this);
     for (const panel of this.panels) void this.#startPanel(panel, turn);
   }
 
   /** Runs the panel's answer to the last turn again. */
   regenerate(panel: Panel): void {
     if (!this.turns.length) return;
+    this.recorder?.changed(this);
     void this.#startPanel(panel, this.turns.length - 1);
   }
 
@@ -172,6 +198,7 @@ export class Comparison {
     this.stopAll();
     this.turns = this.turns.slice(0, -1);
     for (const panel of this.panels) panel.runs = panel.runs.slice(0, this.turns.length);
+    this.recorder?.changed(this);
     return last;
   }
 
@@ -190,7 +217,45 @@ export class Comparison {
     return messages;
   }
 
-  #startPanel(panel: Panel, turn: number): Promise<void> {
-    return panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000);
+  async #startPanel(panel: Panel, turn: number): Promise<void> {
+    const onStart = (run: Run) => this.recorder?.runStarted(this, panel, turn, run);
+    const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
+    this.recorder?.runEnded(this, panel, turn, run);
+  }
+
+  /** Starts afresh with the same panels: a new history record, no turns. */
+  clear(): void {
+    this.stopAll();
+    this.id = newId();
+    this.title = '';
+    this.createdAt = Date.now();
+    this.turns = [];
+    for (const panel of this.panels) panel.runs = [];
+  }
+
+  /** Shows a saved comparison: its panels, turns and every run, replayed from the saved events. */
+  load(saved: LoadedComparison): void {
+    this.stopAll();
+    const { comparison: c } = saved;
+    this.id = c.id;
+    this.title = c.title;
+    this.createdAt = c.createdAt;
+    this.system = c.system;
+    this.settings.stallTimeoutS = c.settings.stallTimeoutS;
+    this.panels = c.panels.map((p) => {
+      const panel = new Panel({ endpoint: { ...p.endpoint }, model: p.model, thinking: p.thinking, params: { ...p.params } }, p.key);
+      const saved = this.endpoints.find(p.endpoint.id) ?? this.endpoints.byURL(p.endpoint.baseURL);
+      if (saved) panel.useEndpoint(saved);
+      panel.setup.endpoint.dialect = p.endpoint.dialect;
+      return panel;
+    });
+    this.turns = [...c.turns];
+    for (const { run, events } of saved.runs) {
+      const panel = this.panels.find((p) => p.key === run.panelKey);
+      if (!panel || run.turn >= this.turns.length) continue;
+      const runs = panel.runs.slice();
+      runs[run.turn] = Run.replay(this.#sanitize, events);
+      panel.runs = runs;
+    }
   }
 }

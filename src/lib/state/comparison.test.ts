@@ -1,30 +1,10 @@
 // The page state with a scripted engine: shared turns, each panel's own history, regenerate, stop, failures.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, Engine } from '../engines/types.ts';
-import type { StreamEvent } from '../stream/events.ts';
 import { Comparison } from './comparison.svelte.ts';
+import { ScriptedEngine } from './scripted-engine.test-support.ts';
 
 const identity = (html: string) => html;
-
-/** Answers "<model>: <last user message>" in two chunks; records every request. */
-class ScriptedEngine implements Engine {
-  requests: ChatRequest[] = [];
-  hold: Promise<void> | null = null;
-  fail = new Set<string>();
-  async *stream(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-    this.requests.push(req);
-    const at = performance.now();
-    yield { type: 'open', at, status: 200 };
-    if (this.fail.has(req.model)) throw new Error('engine exploded');
-    const last = req.messages.at(-1)!.content;
-    yield { type: 'content', text: `${req.model}: `, at, seq: 1 };
-    if (this.hold) await this.hold;
-    if (signal.aborted) return yield { type: 'stopped', at };
-    yield { type: 'content', text: last, at, seq: 2 };
-    yield { type: 'done', finishReason: 'stop', at };
-  }
-}
 
 function setup() {
   const engine = new ScriptedEngine();
@@ -45,8 +25,8 @@ describe('Comparison', () => {
     await settle();
     c.send('two');
     await settle();
-    expect(a.runs.map((r) => r.answerText)).toEqual(['A: one', 'A: two']);
-    expect(b.runs.map((r) => r.answerText)).toEqual(['B: one', 'B: two']);
+    expect(a.runs.map((r) => r?.answerText)).toEqual(['A: one', 'A: two']);
+    expect(b.runs.map((r) => r?.answerText)).toEqual(['B: one', 'B: two']);
     const second = engine.requests.filter((r) => r.model === 'B')[1]!;
     expect(second.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
@@ -114,5 +94,17 @@ describe('Comparison', () => {
     expect(c.editLastTurn()).toBe('two');
     expect(c.turns).toEqual(['one']);
     expect([a.runs.length, b.runs.length]).toEqual([1, 1]);
+  });
+
+  it('a panel added after some turns answers under the turn it was there for', async () => {
+    const { c } = setup();
+    c.send('one');
+    await settle();
+    const late = c.addPanel({ endpoint: { baseURL: 'http://h/v1', dialect: 'vllm' }, model: 'C', thinking: 'default', params: {} });
+    c.send('two');
+    await settle();
+    expect(late.runs.length).toBe(2);
+    expect(late.runs[0]).toBeUndefined();
+    expect(late.runs[1]?.answerText).toBe('C: two');
   });
 });

@@ -6,7 +6,11 @@ import type { ErrorKind, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { markDirty, setLive, whenIdle } from './frame-loop.ts';
 
-export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error';
+/** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved */
+export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error' | 'interrupted';
+
+/** How often the trace's live rate is sampled (ms), live and on replay alike. */
+const SAMPLE_MS = 200;
 
 export interface RunError {
   kind: ErrorKind;
@@ -34,7 +38,10 @@ export class Run {
   /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
   rateSamples = $state.raw<Array<[number, number]>>([]);
 
+  /** performance.now() at the start: event times are on this clock */
   readonly startedAt: number;
+  /** wall-clock start, for history */
+  readonly createdAt = Date.now();
   /** every event, in order, with its time: the record of what happened */
   readonly events: StreamEvent[] = [];
   #answerText = '';
@@ -58,9 +65,43 @@ export class Run {
     return this.#answerText;
   }
 
-  /** reactive: the run reached done, stopped or error */
+  /** reactive: the run reached done, stopped, error or interrupted */
   get ended(): boolean {
-    return this.status === 'done' || this.status === 'stopped' || this.status === 'error';
+    return this.status === 'done' || this.status === 'stopped' || this.status === 'error' || this.status === 'interrupted';
+  }
+
+  get reasoningText(): string {
+    return this.#reasoningText;
+  }
+
+  /** the numbers as of the last event, even before the screen caught up */
+  get metricsNow(): MetricsSnapshot {
+    return this.#metrics.snapshot();
+  }
+
+  get toolCallsNow(): ToolCallState[] {
+    return this.#tools.calls.map((c) => ({ ...c }));
+  }
+
+  /**
+   * Rebuilds a saved run from its events (times in ms since its start): text, tool calls, numbers
+   * and the trace's rate line come out as they were live. A run saved mid-stream ends `interrupted`.
+   */
+  static replay(sanitize: Sanitize, events: readonly StreamEvent[]): Run {
+    const run = new Run(sanitize, 0);
+    let nextSample = SAMPLE_MS;
+    for (const e of events) {
+      // sample the rate on the same grid as live, from the events before each point
+      for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample, run.#metrics.snapshot(nextSample));
+      run.apply(e);
+    }
+    if (!run.#ended) {
+      // the numbers end where the record ends
+      run.#metrics.push({ type: 'stopped', at: events.at(-1)?.at ?? 0 });
+      run.#end('interrupted');
+      markDirty(run);
+    }
+    return run;
   }
 
   /** O(chunk) per event: append to buffers, leave rendering to the next frame. */
@@ -130,16 +171,19 @@ export class Run {
   }
 
   #sample(now: number): void {
-    const last = this.rateSamples.at(-1);
-    const t = now - this.startedAt;
-    if (this.ended || !this.sampled || now - this.#sampledAt >= 200) {
+    if (this.ended || !this.sampled || now - this.#sampledAt >= SAMPLE_MS) {
       this.sampled = this.metrics;
       this.#sampledAt = now;
     }
-    const rate = this.metrics?.liveTps;
-    const firstToken = this.metrics?.ttftMs;
+    if (!this.ended) this.#recordRate(now - this.startedAt, this.metrics);
+  }
+
+  #recordRate(t: number, metrics: MetricsSnapshot | null): void {
+    const last = this.rateSamples.at(-1);
+    const rate = metrics?.liveTps;
+    const firstToken = metrics?.ttftMs;
     // the first half second of a rate is noise (a few tokens over a tiny window), so the chart starts after it
-    if (rate == null || firstToken == null || t - firstToken < 500 || this.ended || (last && t - last[0] < 200)) return;
+    if (rate == null || firstToken == null || t - firstToken < 500 || (last && t - last[0] < SAMPLE_MS)) return;
     this.rateSamples = [...this.rateSamples, [t, rate]];
   }
 }

@@ -41,7 +41,7 @@ describe('saved endpoints', () => {
   });
 
   it('storage failures become sentences', () => {
-    expect(storageMessage({ name: 'QuotaExceededError' })).toMatch(/^The browser’s storage for this site is full: nothing was saved/);
-    expect(storageMessage({ name: 'InvalidStateError' })).toMatch(/private window/);
+    expect(storageMessage({ name: 'QuotaExceededError' })).toMatch(/^The browser’s storage for this site is full: the last change was not saved/);
+    expect(storageMessage({ name: 'SecurityError' })).toMatch(/private window/);
   });
 });

@@ -1,0 +1,203 @@
+// Comparisons are saved as they stream and come back whole: after a reload, a crash, or an import.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openPlaygroundDB } from '../storage/db.ts';
+import { loadComparison } from '../storage/history.ts';
+import { Comparison } from './comparison.svelte.ts';
+import { Endpoints } from './endpoints.svelte.ts';
+import { History } from './history.svelte.ts';
+import { ScriptedEngine } from './scripted-engine.test-support.ts';
+
+const identity = (html: string) => html;
+const settle = () => new Promise((r) => setTimeout(r, 30));
+let n = 0;
+
+/** One page: its own History and Comparison over the named database, like a tab. */
+function page(name: string, engine = new ScriptedEngine()) {
+  const open = () => openPlaygroundDB(name);
+  const history = new History((options) => openPlaygroundDB(name, options));
+  const c = new Comparison(identity, engine, new Endpoints(open));
+  c.recorder = history;
+  return { history, c, engine };
+}
+
+function twoPanels(c: Comparison) {
+  const endpoint = { baseURL: 'http://h/v1', dialect: 'vllm' as const };
+  c.addPanel({ endpoint, model: 'A', thinking: 'default', params: {} });
+  c.addPanel({ endpoint, model: 'B', thinking: 'off', params: { temperature: 0.6 } });
+}
+
+describe('History', () => {
+  it('saves a finished comparison and a new page reopens it whole', async () => {
+    const name = `h-${n++}`;
+    const first = page(name);
+    twoPanels(first.c);
+    first.c.system = 'Be brief.';
+    first.c.send('one');
+    await settle();
+    first.c.send('two');
+    await settle();
+    await first.history.settled();
+
+    const second = page(name);
+    const loaded = await second.history.current();
+    expect(loaded?.comparison.id).toBe(first.c.id);
+    second.c.load(loaded!);
+    expect(second.c.system).toBe('Be brief.');
+    expect(second.c.turns).toEqual(['one', 'two']);
+    expect(second.c.panels.map((p) => p.setup.model)).toEqual(['A', 'B']);
+    expect(second.c.panels[1]!.setup).toMatchObject({ thinking: 'off', params: { temperature: 0.6 } });
+    expect(second.c.panels.map((p) => p.runs.map((r) => [r?.status, r?.answerText]))).toEqual([
+      [['done', 'A: one'], ['done', 'A: two']],
+      [['done', 'B: one'], ['done', 'B: two']],
+    ]);
+    // the numbers replay from the saved event times
+    expect(second.c.panels[0]!.runs[0]!.metricsNow.outputTokens).toEqual(first.c.panels[0]!.runs[0]!.metricsNow.outputTokens);
+    expect((await second.history.search('B: two')).map((c) => c.id)).toEqual([first.c.id]);
+  });
+
+  it('a run cut off mid-stream comes back as interrupted, with what arrived', async () => {
+    const name = `h-${n++}`;
+    const first = page(name);
+    first.engine.hold = new Promise(() => {}); // the stream never ends: the tab is closed mid-answer
+    twoPanels(first.c);
+    first.c.send('q');
+    await settle();
+    await first.history.settled();
+
+    const second = page(name);
+    const loaded = await second.history.current();
+    second.c.load(loaded!);
+    const run = second.c.panels[0]!.runs[0]!;
+    expect(run.status).toBe('interrupted');
+    expect(run.answerText).toBe('A: ');
+    await second.history.settled();
+    const db = await openPlaygroundDB(name);
+    expect((await loadComparison(db, first.c.id))!.runs.map((r) => r.run.status)).toEqual(['interrupted', 'interrupted']);
+  });
+
+  it('writes progress about every half second while streaming, not only at the end', async () => {
+    const name = `h-${n++}`;
+    const first = page(name);
+    let release!: () => void;
+    first.engine.hold = new Promise((r) => (release = r));
+    twoPanels(first.c);
+    first.c.send('q');
+    await new Promise((r) => setTimeout(r, 600));
+    const db = await openPlaygroundDB(name);
+    const during = await loadComparison(db, first.c.id);
+    expect(during!.runs.map((r) => [r.run.status, r.run.answer, r.events.length])).toEqual([
+      ['answering', 'A: ', 2],
+      ['answering', 'B: ', 2],
+    ]);
+    release();
+    await settle();
+    await first.history.settled();
+    const after = await loadComparison(db, first.c.id);
+    // events land in batches, each once
+    expect(after!.runs.map((r) => [r.run.status, r.run.answer, r.events.map((e) => e.type)])).toEqual([
+      ['done', 'A: q', ['open', 'content', 'content', 'done']],
+      ['done', 'B: q', ['open', 'content', 'content', 'done']],
+    ]);
+    expect(after!.runs[0]!.events.every((e) => e.at >= 0 && e.at < 5_000)).toBe(true);
+  });
+
+  it('regenerate replaces the saved run; taking a turn back deletes its runs', async () => {
+    const name = `h-${n++}`;
+    const { c, history } = page(name);
+    twoPanels(c);
+    c.send('one');
+    await settle();
+    c.send('two');
+    await settle();
+    c.regenerate(c.panels[0]!);
+    await settle();
+    c.editLastTurn();
+    await history.settled();
+    const db = await openPlaygroundDB(name);
+    const saved = await loadComparison(db, c.id);
+    expect(saved!.comparison.turns).toEqual(['one']);
+    expect(saved!.runs.map((r) => [r.run.model, r.run.turn, r.events.length])).toEqual([
+      ['A', 0, 4],
+      ['B', 0, 4],
+    ]);
+  });
+
+  it('export then import gives the same comparison, beside the original', async () => {
+    const name = `h-${n++}`;
+    const { c, history } = page(name);
+    twoPanels(c);
+    c.send('one');
+    await settle();
+    await history.settled();
+    const json = (await history.exportJSON(c.id))!;
+    expect(json).not.toContain('apiKey');
+    const original = c.id;
+    await history.importJSON(c, json);
+    expect(c.id).not.toBe(original);
+    expect(history.list.map((x) => x.id)).toEqual([c.id, original]);
+    const again = JSON.parse((await history.exportJSON(c.id))!);
+    const before = JSON.parse(json);
+    const strip = (x: { comparison: { id: string; updatedAt: number }; runs: Array<{ run: { id: string; comparisonId: string } }> }) => {
+      x.comparison.id = x.comparison.updatedAt = x.runs.map((r) => ((r.run.id = r.run.comparisonId = ''), 0))[0] as never;
+      return { comparison: x.comparison, runs: x.runs };
+    };
+    expect(strip(again)).toEqual(strip(before));
+    expect(c.panels.map((p) => p.runs[0]?.answerText)).toEqual(['A: one', 'B: one']);
+  });
+
+  it('rename, duplicate and delete', async () => {
+    const name = `h-${n++}`;
+    const { c, history } = page(name);
+    twoPanels(c);
+    c.send('what is MoE?');
+    await settle();
+    await history.settled();
+    const id = c.id;
+    await history.rename(c, id, 'MoE explained');
+    expect(c.title).toBe('MoE explained');
+    await history.duplicate(c, id);
+    expect(c.id).not.toBe(id);
+    expect(history.list.map((x) => x.title)).toEqual(['Copy of MoE explained', 'MoE explained']);
+    expect(c.panels[0]!.runs[0]!.answerText).toBe('A: what is MoE?');
+    await history.remove(c, c.id);
+    expect(c.turns).toEqual([]);
+    expect(history.list.map((x) => x.id)).toEqual([id]);
+    expect((await history.search('moe')).map((x) => x.id)).toEqual([id]);
+    expect(await history.search('nothing like this')).toEqual([]);
+  });
+
+  it('a full quota: a clear notice, nothing half-written, and the next save catches up', async () => {
+    const name = `h-${n++}`;
+    const { c, history } = page(name);
+    twoPanels(c);
+    const put = IDBObjectStore.prototype.put;
+    let full = false;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      if (full && this.name === 'events') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    try {
+      full = true;
+      c.send('q');
+      await settle();
+      await history.settled();
+      expect(history.notice).toMatch(/storage for this site is full/);
+      const db = await openPlaygroundDB(name);
+      // the comparison itself was written; no run record exists without its events
+      expect((await loadComparison(db, c.id))!.runs).toEqual([]);
+      // space is freed: the runs that ended meanwhile are written by the next save, whole
+      full = false;
+      await new Promise((r) => setTimeout(r, 600));
+      await history.settled();
+      expect(history.notice).toBeNull();
+      const saved = await loadComparison(db, c.id);
+      expect(saved!.runs.map((r) => [r.run.model, r.run.status, r.run.answer, r.events.length])).toEqual([
+        ['A', 'done', 'A: q', 4],
+        ['B', 'done', 'B: q', 4],
+      ]);
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+  });
+});
