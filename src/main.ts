@@ -1,11 +1,15 @@
-// Boots the app: builds the page state from the deep link and mounts the root component.
+// Boots the app: reopens the last comparison or builds one from the setup link, then mounts the root component.
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createSanitizer } from './lib/markdown/sanitize.ts';
+import { RemoteEngine } from './lib/engines/remote.ts';
+import { StorageError } from './lib/storage/db.ts';
 import { Comparison } from './lib/state/comparison.svelte.ts';
-import { parseDeepLink } from './lib/state/deep-link.ts';
-import { setComparison } from './lib/state/context.ts';
+import { appContext } from './lib/state/context.ts';
+import { parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.ts';
+import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
+import { History } from './lib/state/history.svelte.ts';
 import './app.css';
 
 // developer knobs: `?perf=1` records byte-to-screen lags for the render benchmark, `?hz=N` sets the update rate
@@ -13,15 +17,38 @@ const query = new URLSearchParams(location.search);
 if (query.has('perf')) (window as unknown as { __renderLag: unknown }).__renderLag = measureRenderLag();
 setFlushRate(Number(query.get('hz')));
 
-const comparison = new Comparison(createSanitizer(window));
+const history = new History();
+const endpoints = new Endpoints(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')));
+const comparison = new Comparison(createSanitizer(window), new RemoteEngine(), endpoints);
+comparison.recorder = history;
 const link = parseDeepLink(location.search);
-const panels = link.panels.length ? link.panels : [{ model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', endpoint: 'http://127.0.0.1:8000/v1' }];
-for (const p of panels)
-  comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
-comparison.system = link.system;
-if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
 
-const app = mount(App, { target: document.getElementById('app')!, context: setComparison(comparison), props: { initialPrompt: link.send ? '' : link.prompt } });
-if (link.send && link.prompt) comparison.send(link.prompt);
+// once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
+history.onSaved = () => {
+  const url = new URL(location.href);
+  for (const name of SETUP_PARAMS) url.searchParams.delete(name);
+  if (url.href !== location.href) window.history.replaceState(window.history.state, '', url);
+};
 
-export default app;
+async function boot(): Promise<void> {
+  if (link.panels.length) {
+    for (const p of link.panels)
+      comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
+    comparison.system = link.system;
+  } else {
+    // a storage that does not answer soon (another tab blocking an upgrade) must not keep the page blank
+    const saved = await Promise.race([history.current(), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
+    if (saved) {
+      await Promise.race([endpoints.ready, new Promise((r) => setTimeout(r, 500))]);
+      comparison.load(saved);
+    } else {
+      comparison.addPanel({ endpoint: { baseURL: 'http://127.0.0.1:8000/v1', dialect: 'vllm' }, model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', thinking: link.thinking, params: {} });
+    }
+  }
+  if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
+  if (!link.send) comparison.draft = link.prompt;
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history) });
+  if (link.send && link.prompt) comparison.send(link.prompt);
+}
+
+void boot();

@@ -129,6 +129,8 @@ export class Comparison {
   title = $state('');
   createdAt = Date.now();
   system = $state('');
+  /** the prompt being typed: kept here so a share link can carry it */
+  draft = $state('');
   turns = $state.raw<string[]>([]);
   panels = $state.raw<Panel[]>([]);
   settings = $state<Settings>({ stallTimeoutS: 120 });

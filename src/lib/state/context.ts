@@ -1,14 +1,23 @@
 // Typed context for the page state, so components get it without prop drilling.
 import { getContext } from 'svelte';
 import type { Comparison } from './comparison.svelte.ts';
+import type { History } from './history.svelte.ts';
 
-const KEY = Symbol('comparison');
+const COMPARISON = Symbol('comparison');
+const HISTORY = Symbol('history');
 
 /** The context map to mount the app with. */
-export function setComparison(comparison: Comparison): Map<symbol, Comparison> {
-  return new Map([[KEY, comparison]]);
+export function appContext(comparison: Comparison, history: History): Map<symbol, unknown> {
+  return new Map<symbol, unknown>([
+    [COMPARISON, comparison],
+    [HISTORY, history],
+  ]);
 }
 
 export function getComparison(): Comparison {
-  return getContext<Comparison>(KEY);
+  return getContext<Comparison>(COMPARISON);
+}
+
+export function getHistory(): History {
+  return getContext<History>(HISTORY);
 }

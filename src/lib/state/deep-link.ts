@@ -2,6 +2,9 @@
 import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
 import type { ThinkingChoice } from '../engines/types.ts';
 
+/** The query parameters that describe a setup (the rest are developer knobs that stay in the URL). */
+export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send'] as const;
+
 export interface LinkPanel {
   model: string;
   /** the endpoint's base URL, or "webllm" for an in-browser model */

@@ -71,12 +71,12 @@ export function eventBatch(id: string, n: number, run: Run, from: number): Store
   return { runId: id, n, events: run.events.slice(from).map((e) => ({ ...e, at: e.at - run.startedAt })) };
 }
 
-/** The setup link of a comparison: its panels, system prompt and last prompt; never a key. */
+/** The setup link of a comparison: its panels, system prompt and the prompt being typed (else the last); never a key. */
 export function shareLink(c: Comparison, base: string): string {
   const thinking = new Set(c.panels.map((p) => p.setup.thinking));
   return buildDeepLink(base, {
     panels: c.panels.map((p) => ({ model: p.setup.model, endpoint: p.setup.endpoint.baseURL, dialect: p.setup.endpoint.dialect })),
-    prompt: c.turns.at(-1) ?? '',
+    prompt: c.draft.trim() || (c.turns.at(-1) ?? ''),
     system: c.system,
     thinking: thinking.size === 1 ? ([...thinking][0] as ThinkingChoice) : 'default',
   });

@@ -1,0 +1,147 @@
+// A person never loses a comparison: reloads mid-stream, reopens from the history, exports, imports, shares.
+import { readFile } from 'node:fs/promises';
+import { expect, metric, openApp, panels, send, test } from './fixtures.ts';
+
+const THINKING = 'Qwen/Qwen3-Next-80B-A3B-Thinking';
+const INSTRUCT = 'Qwen/Qwen3-Next-80B-A3B-Instruct';
+
+test('a reload mid-stream: the comparison comes back, the cut-off run marked interrupted with its text', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,tps=15,answer=400/v1` },
+    { model: THINKING, endpoint: `${sim.url}/sglang/v1` },
+  ]);
+  await send(page, 'Why is Qwen3-Next fast?');
+  const [slow, fast] = [panels(page).nth(0), panels(page).nth(1)];
+  await expect(fast.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(slow.getByTestId('status')).toHaveAttribute('data-state', 'answering');
+  await expect(slow.getByTestId('answer')).toContainText('Qwen3-Next');
+  await page.waitForTimeout(700); // at least one save after the first words
+  const fastAnswer = await fast.getByTestId('answer').innerText();
+  await page.reload();
+
+  await expect(panels(page)).toHaveCount(2);
+  await expect(panels(page).nth(0)).toHaveAttribute('data-model', INSTRUCT);
+  await expect(page.locator('.user-turn')).toHaveText(['Why is Qwen3-Next fast?', 'Why is Qwen3-Next fast?']);
+  await expect(slow.getByTestId('status')).toHaveAttribute('data-state', 'interrupted');
+  await expect(slow.getByTestId('interrupted')).toContainText('What arrived is kept');
+  await expect(slow.getByTestId('answer')).toContainText('Qwen3-Next');
+  await expect(fast.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  expect(await fast.getByTestId('answer').innerText()).toBe(fastAnswer);
+  await expect(fast.getByTestId('reasoning')).toContainText('The user asks');
+  // the reload did not send again, and the slow panel can be asked again
+  await slow.getByTestId('regenerate').click();
+  await expect(slow.getByTestId('status')).toHaveAttribute('data-state', 'answering');
+});
+
+test('export JSON, then import it: the same comparison, numbers and trace included', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: THINKING, endpoint: `${sim.url}/vllm/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/sglang/v1`, server: 'sglang' },
+  ]);
+  await send(page, 'Compare the two variants');
+  for (const i of [0, 1]) await expect(panels(page).nth(i).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const before = {
+    answers: await panels(page).getByTestId('answer').allInnerTexts(),
+    ttft: await metric(panels(page).nth(0), 'ttft'),
+    tokens: await metric(panels(page).nth(1), 'tokens'),
+  };
+
+  const historyButton = page.getByRole('button', { name: 'History' });
+  await historyButton.click();
+  const sidebar = page.getByTestId('history');
+  await expect(sidebar.getByTestId('history-item')).toHaveCount(1);
+  const downloading = page.waitForEvent('download');
+  await sidebar.getByRole('button', { name: /Export .* as JSON/ }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toBe('compare-the-two-variants.json');
+  const json = await readFile((await file.path())!, 'utf8');
+  expect(JSON.parse(json)).toMatchObject({ format: 'qwen-playground/comparison', version: 1, comparison: { turns: ['Compare the two variants'] } });
+
+  await sidebar.getByRole('button', { name: 'New comparison' }).click();
+  await expect(page.locator('.user-turn')).toHaveCount(0);
+  await historyButton.click();
+  await sidebar.getByLabel('Import a JSON export').setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+  await expect(sidebar).toBeHidden();
+  expect(await panels(page).getByTestId('answer').allInnerTexts()).toEqual(before.answers);
+  expect(await metric(panels(page).nth(0), 'ttft')).toBe(before.ttft);
+  expect(await metric(panels(page).nth(1), 'tokens')).toBe(before.tokens);
+  await page.getByRole('button', { name: 'Trace' }).click();
+  await expect(page.getByTestId('trace').getByRole('img', { name: /Qwen3-Next-80B-A3B-Thinking: waiting [\d.]+ s, thinking [\d.]+ s, answering [\d.]+ s, done/ })).toBeVisible();
+  await historyButton.click();
+  await expect(sidebar.getByTestId('history-item')).toHaveCount(2);
+
+  // a file that is not an export is refused with a reason
+  await sidebar.getByLabel('Import a JSON export').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+  await expect(sidebar.getByRole('alert')).toContainText('not a Qwen Playground export');
+});
+
+test('the history: search, reopen, rename, Markdown export, delete', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  await send(page, 'First question about penguins');
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const historyButton = page.getByRole('button', { name: 'History' });
+  await historyButton.click();
+  const sidebar = page.getByTestId('history');
+  await sidebar.getByRole('button', { name: 'New comparison' }).click();
+  await send(page, 'Second question about volcanoes');
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+
+  await historyButton.click();
+  const items = sidebar.getByTestId('history-item');
+  await expect(items.locator('.title')).toHaveText(['Second question about volcanoes', 'First question about penguins']);
+  await sidebar.getByLabel('Search the history').fill('penguins');
+  await expect(items.locator('.title')).toHaveText(['First question about penguins']);
+  // answers are searched too: the simulated answer mentions the KV cache
+  await sidebar.getByLabel('Search the history').fill('kv cache');
+  await expect(items).toHaveCount(2);
+  await sidebar.getByLabel('Search the history').fill('');
+
+  await items.nth(1).getByRole('button', { name: /^Rename/ }).click();
+  await items.nth(1).getByLabel('New name').fill('MoE notes');
+  await items.nth(1).getByRole('button', { name: 'Save' }).click();
+  await expect(items.nth(1).locator('.title')).toHaveText('MoE notes');
+
+  await items.nth(1).getByRole('button', { name: /^MoE notes/ }).click();
+  await expect(sidebar).toBeHidden();
+  await expect(page.locator('.user-turn')).toHaveText(['First question about penguins']);
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+
+  await historyButton.click();
+  const downloading = page.waitForEvent('download');
+  const moe = items.filter({ hasText: 'MoE notes' });
+  await moe.getByRole('button', { name: /as Markdown/ }).click();
+  const md = await readFile((await (await downloading).path())!, 'utf8');
+  expect(md).toContain('# MoE notes');
+  expect(md).toContain('| Status | done |');
+
+  await moe.getByRole('button', { name: 'Delete MoE notes' }).click();
+  await moe.getByRole('button', { name: 'Confirm deleting MoE notes' }).click();
+  await expect(items).toHaveCount(1);
+  await expect(page.locator('.user-turn')).toHaveCount(0);
+});
+
+test('share copies a link to the setup, never the key, and the link opens the same setup', async ({ page, sim, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page, [
+    { model: THINKING, endpoint: `${sim.url}/sglang/v1`, server: 'sglang' },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` },
+  ]);
+  await panels(page).first().getByLabel('API key').fill('sk-typed-secret');
+  await page.getByRole('button', { name: 'System' }).click();
+  await page.getByLabel('System prompt').fill('Answer in one line.');
+  await page.getByTestId('prompt').fill('A question to share');
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('share')).toHaveText('Link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).not.toContain('sk-typed-secret');
+
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(panels(other)).toHaveCount(2);
+  await expect(panels(other).nth(0)).toHaveAttribute('data-model', THINKING);
+  await expect(panels(other).nth(1)).toHaveAttribute('data-model', INSTRUCT);
+  await expect(other.getByTestId('prompt')).toHaveValue('A question to share');
+  await expect(other.getByLabel('System prompt')).toHaveValue('Answer in one line.');
+  await expect(panels(other).nth(0).getByLabel('Server')).toHaveValue('sglang');
+  await expect(panels(other).nth(0).getByLabel('API key')).toHaveValue('');
+});
