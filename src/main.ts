@@ -3,7 +3,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { createSanitizer } from './lib/markdown/sanitize.ts';
 import { Comparison } from './lib/state/comparison.svelte.ts';
-import { parseDeepLink } from './lib/state/deep-link.ts';
+import { endpointOf, parseDeepLink } from './lib/state/deep-link.ts';
 import { setComparison } from './lib/state/context.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import './app.css';
@@ -16,8 +16,8 @@ setFlushRate(Number(query.get('hz')));
 const comparison = new Comparison(createSanitizer(window));
 const link = parseDeepLink(location.search);
 const panels = link.panels.length ? link.panels : [{ model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', endpoint: 'http://127.0.0.1:8000/v1' }];
-for (const p of panels)
-  comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
+comparison.inBrowser.mirror = link.modelsFrom;
+for (const p of panels) comparison.addPanel({ endpoint: endpointOf(p), model: p.model, thinking: link.thinking, params: {} });
 comparison.system = link.system;
 if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
 
