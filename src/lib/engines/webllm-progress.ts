@@ -29,7 +29,7 @@ export function readProgress(report: InitReport, knownTotalBytes: number | null)
   const phase: LoadProgress['phase'] = fromCache ? 'reading-cache' : 'fetching';
   if (!bytes) {
     const what = /tokenizer/i.test(text) ? 'tokenizer' : 'model files';
-    return { phase, fraction: null, elapsedS, message: fromCache ? 'Reading the model from the browser cache…' : `Fetching ${what}…` };
+    return { phase, fraction, elapsedS, message: fromCache ? 'Reading the model from the browser cache…' : `Fetching ${what}…` };
   }
   const loadedBytes = Number(bytes[1]) * MB;
   const totalBytes = knownTotalBytes ?? (fraction && fraction > 0 ? loadedBytes / fraction : undefined);
