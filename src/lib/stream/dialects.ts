@@ -3,7 +3,8 @@
 export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw', 'webllm'] as const;
 export type DialectId = (typeof DIALECT_IDS)[number];
 /** the kinds a person can pick for an endpoint: web-llm runs in the tab and has no URL */
-export const SERVER_DIALECT_IDS = DIALECT_IDS.filter((id) => id !== 'webllm');
+export type ServerDialectId = Exclude<DialectId, 'webllm'>;
+export const SERVER_DIALECT_IDS = DIALECT_IDS.filter((id): id is ServerDialectId => id !== 'webllm');
 
 export interface DialectInfo {
   label: string;
