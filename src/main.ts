@@ -2,11 +2,10 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createSanitizer } from './lib/markdown/sanitize.ts';
-import { RemoteEngine } from './lib/engines/remote.ts';
 import { StorageError } from './lib/storage/db.ts';
 import { Comparison } from './lib/state/comparison.svelte.ts';
 import { appContext } from './lib/state/context.ts';
-import { parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.ts';
+import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.ts';
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
@@ -19,9 +18,10 @@ setFlushRate(Number(query.get('hz')));
 
 const history = new History();
 const endpoints = new Endpoints(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')));
-const comparison = new Comparison(createSanitizer(window), new RemoteEngine(), endpoints);
+const comparison = new Comparison(createSanitizer(window), undefined, endpoints);
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
+comparison.inBrowser.mirror = link.modelsFrom;
 
 // once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
 history.onSaved = () => {
@@ -33,7 +33,7 @@ history.onSaved = () => {
 async function boot(): Promise<void> {
   if (link.panels.length) {
     for (const p of link.panels)
-      comparison.addPanel({ endpoint: { baseURL: p.endpoint, dialect: 'dialect' in p && p.dialect ? p.dialect : 'vllm' }, model: p.model, thinking: link.thinking, params: {} });
+      comparison.addPanel({ endpoint: endpointOf(p), model: p.model, thinking: link.thinking, params: {} });
     comparison.system = link.system;
   } else {
     // a storage that does not answer soon (another tab blocking an upgrade) must not keep the page blank

@@ -1,7 +1,7 @@
 // The remote engine against the simulated server: every dialect and every fault, over real HTTP on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsFor, startSim, type SimServer } from '../../../e2e/sim/server.ts';
-import type { DialectId } from '../stream/dialects.ts';
+import type { ServerDialectId } from '../stream/dialects.ts';
 import type { StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator } from '../stream/tool-calls.ts';
 import { RemoteEngine } from './remote.ts';
@@ -16,7 +16,7 @@ afterAll(() => sim.close());
 
 const WEATHER: ToolSpec = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
 
-function request(dialect: DialectId, knobs = '', over: Partial<ChatRequest> = {}): ChatRequest {
+function request(dialect: ServerDialectId, knobs = '', over: Partial<ChatRequest> = {}): ChatRequest {
   const simDialect = dialect;
   return {
     endpoint: { baseURL: `${sim.url}/${[simDialect, knobs].filter(Boolean).join(',')}/v1`, dialect },

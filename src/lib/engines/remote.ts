@@ -89,7 +89,11 @@ export class RemoteEngine implements Engine {
           return;
         }
         const at = now();
-        for (const msg of decoder.push(result.value)) yield* normalizer.push(msg, at);
+        for (const msg of decoder.push(result.value)) {
+          // one read can hold many messages: once stop is pressed, the rest of them are not shown
+          if (signal.aborted) return yield* normalizer.close({ type: 'stopped', at: now() });
+          yield* normalizer.push(msg, at);
+        }
         if (normalizer.ended) return;
       }
     } finally {

@@ -1,6 +1,6 @@
 // requestBody: usage options, extra sampling fields, the thinking switch (template kwargs or Ollama's soft switch) and tools, per dialect.
 import { describe, expect, it } from 'vitest';
-import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
+import { SERVER_DIALECT_IDS, type ServerDialectId } from '../stream/dialects.ts';
 import { requestBody } from './request-body.ts';
 import type { ChatMessage, ChatRequest, ThinkingChoice, ToolSpec } from './types.ts';
 
@@ -10,7 +10,7 @@ const INSTRUCT = 'Qwen/Qwen3-235B-A22B-Instruct-2507';
 
 const USER: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
 
-function request(dialect: DialectId, over: Partial<ChatRequest> = {}): ChatRequest {
+function request(dialect: ServerDialectId, over: Partial<ChatRequest> = {}): ChatRequest {
   return {
     endpoint: { baseURL: 'http://localhost:8000/v1', dialect },
     model: SWITCHABLE,
@@ -24,7 +24,7 @@ function request(dialect: DialectId, over: Partial<ChatRequest> = {}): ChatReque
 const WEATHER: ToolSpec = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
 
 describe('requestBody basics', () => {
-  for (const dialect of DIALECT_IDS) {
+  for (const dialect of SERVER_DIALECT_IDS) {
     it(`${dialect}: always streams and asks for usage`, () => {
       const body = requestBody(request(dialect));
       expect(body.stream).toBe(true);
@@ -33,8 +33,8 @@ describe('requestBody basics', () => {
     });
   }
 
-  const CONTINUOUS: Record<DialectId, boolean> = { vllm: true, 'vllm-0.11': true, sglang: false, nim: false, llamacpp: false, ollama: false, raw: false };
-  for (const dialect of DIALECT_IDS) {
+  const CONTINUOUS: Record<ServerDialectId, boolean> = { vllm: true, 'vllm-0.11': true, sglang: false, nim: false, llamacpp: false, ollama: false, raw: false };
+  for (const dialect of SERVER_DIALECT_IDS) {
     it(`${dialect}: ${CONTINUOUS[dialect] ? 'asks' : 'does not ask'} for continuous usage stats`, () => {
       expect(requestBody(request(dialect)).stream_options).toStrictEqual(
         CONTINUOUS[dialect] ? { include_usage: true, continuous_usage_stats: true } : { include_usage: true },
@@ -48,8 +48,8 @@ describe('requestBody basics', () => {
 });
 
 describe('requestBody sampling parameters', () => {
-  const EXTRA: Record<DialectId, boolean> = { vllm: true, 'vllm-0.11': true, sglang: true, nim: false, llamacpp: true, ollama: false, raw: false };
-  for (const dialect of DIALECT_IDS) {
+  const EXTRA: Record<ServerDialectId, boolean> = { vllm: true, 'vllm-0.11': true, sglang: true, nim: false, llamacpp: true, ollama: false, raw: false };
+  for (const dialect of SERVER_DIALECT_IDS) {
     it(`${dialect}: ${EXTRA[dialect] ? 'sends' : 'leaves out'} top_k, min_p and repetition_penalty`, () => {
       const body = requestBody(request(dialect, { params: { temperature: 0.6, top_p: 0.95, top_k: 20, min_p: 0, repetition_penalty: 1.05 } }));
       const { model: _m, messages: _s, stream: _t, stream_options: _o, ...rest } = body;
@@ -77,7 +77,7 @@ describe('requestBody sampling parameters', () => {
 });
 
 describe('requestBody thinking switch with chat_template_kwargs', () => {
-  const KWARGS_DIALECTS: DialectId[] = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'raw'];
+  const KWARGS_DIALECTS: ServerDialectId[] = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'raw'];
   for (const dialect of KWARGS_DIALECTS) {
     for (const thinking of ['on', 'off'] as const) {
       it(`${dialect}: sets enable_thinking ${thinking === 'on'} for a switchable model with thinking ${thinking}, messages untouched`, () => {
@@ -156,7 +156,7 @@ describe('requestBody thinking switch on Ollama', () => {
 });
 
 describe('requestBody tools', () => {
-  for (const dialect of DIALECT_IDS) {
+  for (const dialect of SERVER_DIALECT_IDS) {
     it(`${dialect}: passes tools through when there are some`, () => {
       expect(requestBody(request(dialect, { tools: [WEATHER] })).tools).toStrictEqual([WEATHER]);
     });

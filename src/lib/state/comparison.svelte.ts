@@ -1,6 +1,8 @@
 // The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { RemoteEngine } from '../engines/remote.ts';
+import { EngineRouter } from '../engines/router.ts';
+import { InBrowser } from './in-browser.svelte.ts';
 import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
@@ -135,17 +137,20 @@ export class Comparison {
   panels = $state.raw<Panel[]>([]);
   settings = $state<Settings>({ stallTimeoutS: 120 });
   readonly endpoints: Endpoints;
+  readonly inBrowser: InBrowser;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
   recorder: Recorder | null = null;
 
-  constructor(sanitize: Sanitize, engine: Engine = new RemoteEngine(), endpoints = new Endpoints()) {
+  constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser()) {
     this.#sanitize = sanitize;
-    this.#engine = engine;
+    this.inBrowser = inBrowser;
+    this.#engine = engine ?? new EngineRouter(new RemoteEngine(), inBrowser.engine);
     this.endpoints = endpoints;
     // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
     void endpoints.ready.then(() => {
       for (const panel of this.panels) {
+        if (panel.setup.endpoint.dialect === 'webllm') continue;
         const saved = panel.setup.endpoint.id ? undefined : endpoints.byURL(panel.setup.endpoint.baseURL);
         if (saved) panel.useEndpoint(saved);
       }

@@ -1,6 +1,6 @@
 // The deep link contract: panels in order, split at the first @, never a key.
 import { describe, expect, it } from 'vitest';
-import { buildDeepLink, parseDeepLink } from './deep-link.ts';
+import { buildDeepLink, endpointOf, parseDeepLink } from './deep-link.ts';
 
 describe('deep link', () => {
   it('reads panels in order, splitting each at its first @', () => {
@@ -19,6 +19,17 @@ describe('deep link', () => {
 
   it('round-trips through buildDeepLink', () => {
     const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
-    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null });
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null });
+  });
+
+  it('opens an in-browser model for <model>@webllm, and a server for anything else', () => {
+    const link = parseDeepLink('?panel=Qwen3-0.6B-q4f16_1-MLC@webllm&panel=Qwen/Qwen3-8B@http://h/v1&servers=,sglang&models-from=http://127.0.0.1:9/');
+    expect(link.panels.map(endpointOf)).toEqual([
+      { baseURL: 'webllm', dialect: 'webllm' },
+      { baseURL: 'http://h/v1', dialect: 'sglang' },
+    ]);
+    expect(link.modelsFrom).toBe('http://127.0.0.1:9/');
+    // a mirror must be a web address: anything else is ignored rather than fetched
+    expect(parseDeepLink('?models-from=javascript:alert(1)').modelsFrom).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&send=1.
 import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
-import type { ThinkingChoice } from '../engines/types.ts';
+import type { Endpoint, ThinkingChoice } from '../engines/types.ts';
 
 /** The query parameters that describe a setup (the rest are developer knobs that stay in the URL). */
 export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send'] as const;
@@ -12,6 +12,15 @@ export interface LinkPanel {
   dialect?: DialectId;
 }
 
+/** The endpoint name of in-browser models in links: `?panel=Qwen3-0.6B-q4f16_1-MLC@webllm`. */
+export const IN_BROWSER = 'webllm';
+
+/** The endpoint a link's panel points at: in this browser, or a server (vLLM unless the link says). */
+export function endpointOf(p: LinkPanel): Endpoint {
+  if (p.endpoint.toLowerCase() === IN_BROWSER) return { baseURL: IN_BROWSER, dialect: 'webllm' };
+  return { baseURL: p.endpoint, dialect: p.dialect && p.dialect !== 'webllm' ? p.dialect : 'vllm' };
+}
+
 export interface DeepLink {
   panels: LinkPanel[];
   prompt: string;
@@ -20,6 +29,8 @@ export interface DeepLink {
   send: boolean;
   /** seconds without a byte before a stream counts as stalled (developer setting) */
   stallTimeoutS: number | null;
+  /** where in-browser models are downloaded from instead of huggingface.co (developer setting) */
+  modelsFrom: string | null;
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -40,11 +51,12 @@ export function parseDeepLink(search: string): DeepLink {
     thinking: thinking === 'on' || thinking === 'off' ? thinking : 'default',
     send: q.get('send') === '1',
     stallTimeoutS: Number(q.get('stall')) > 0 ? Number(q.get('stall')) : null,
+    modelsFrom: /^https?:\/\//.test(q.get('models-from') ?? '') ? q.get('models-from') : null,
   };
 }
 
 /** The link for a setup. It never carries a key. */
-export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS'> & { send?: boolean }): string {
+export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom'> & { send?: boolean }): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
   if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));

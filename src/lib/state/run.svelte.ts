@@ -2,7 +2,7 @@
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.ts';
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
-import type { ErrorKind, StreamEvent } from '../stream/events.ts';
+import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { markDirty, setLive, whenIdle } from './frame-loop.ts';
 
@@ -28,6 +28,10 @@ export class Run {
   error = $state.raw<RunError | null>(null);
   warnings = $state.raw<string[]>([]);
   metrics = $state.raw<MetricsSnapshot | null>(null);
+  /** an in-browser model on its way: queued, downloading, compiling (null once it is ready) */
+  progress = $state.raw<LoadProgress | null>(null);
+  /** seconds the in-browser model took to load before this answer, when it had to */
+  loadS = $state<number | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
   final = $state(false);
   /** length of the answer on screen, for controls that need to know whether there is one */
@@ -38,8 +42,10 @@ export class Run {
   /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
   rateSamples = $state.raw<Array<[number, number]>>([]);
 
-  /** performance.now() at the start: event times are on this clock */
-  readonly startedAt: number;
+  /** performance.now() when the answer's clock started (an in-browser model restarts it once loaded) */
+  startedAt: number;
+  /** performance.now() at creation: saved event times count from it, whatever restarts the clock */
+  readonly origin: number;
   /** wall-clock start, for history */
   readonly createdAt = Date.now();
   /** every event, in order, with its time: the record of what happened */
@@ -55,6 +61,7 @@ export class Run {
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
     this.startedAt = startedAt;
+    this.origin = startedAt;
     this.#metrics = new RunMetrics(startedAt);
     this.#markdown = new IncrementalMarkdown(sanitize);
     this.status = 'waiting';
@@ -108,6 +115,7 @@ export class Run {
   apply(e: StreamEvent): void {
     if (this.#ended) return;
     this.events.push(e);
+    if (e.type === 'progress') return this.#progress(e.progress, e.at);
     this.#metrics.push(e);
     switch (e.type) {
       case 'reasoning':
@@ -139,12 +147,26 @@ export class Run {
     markDirty(this, e.at);
   }
 
+  /** Loading is not answering: once the model is ready, the answer's clock starts over. */
+  #progress(progress: LoadProgress, at: number): void {
+    if (progress.phase !== 'ready') {
+      this.progress = progress;
+      return markDirty(this, at);
+    }
+    if (this.progress) this.loadS = (at - this.startedAt) / 1000;
+    this.progress = null;
+    this.startedAt = at;
+    this.#metrics = new RunMetrics(at);
+    markDirty(this, at);
+  }
+
   #startAnswer(): void {
     if (this.status === 'waiting' || this.status === 'thinking') this.status = 'answering';
   }
 
   #end(status: RunStatus): void {
     this.status = status;
+    this.progress = null;
     this.#ended = true;
     this.#tools.finish();
     setLive(this, false);

@@ -1,7 +1,10 @@
 // The servers we speak to, and what each one needs from a request and a stream parser.
 
-export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw'] as const;
+export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw', 'webllm'] as const;
 export type DialectId = (typeof DIALECT_IDS)[number];
+/** the kinds a person can pick for an endpoint: web-llm runs in the tab and has no URL */
+export type ServerDialectId = Exclude<DialectId, 'webllm'>;
+export const SERVER_DIALECT_IDS = DIALECT_IDS.filter((id): id is ServerDialectId => id !== 'webllm');
 
 export interface DialectInfo {
   label: string;
@@ -23,6 +26,8 @@ export const DIALECTS: Record<DialectId, DialectInfo> = {
   llamacpp: { label: 'llama.cpp', templateKwargs: true, continuousUsage: false, extraSampling: true, inlineThink: false },
   ollama: { label: 'Ollama', templateKwargs: false, continuousUsage: false, extraSampling: false, inlineThink: false },
   raw: { label: 'OpenAI-compatible, no reasoning parser', templateKwargs: true, continuousUsage: false, extraSampling: false, inlineThink: true },
+  // web-llm: OpenAI-shaped chunks from a worker, `<think>` inline in content, `usage.extra` with its own timings
+  webllm: { label: 'In this browser (WebGPU)', templateKwargs: false, continuousUsage: false, extraSampling: false, inlineThink: true },
 };
 
 /** What a model does with thinking, read from its name: Thinking always thinks, Instruct never, others can switch. */

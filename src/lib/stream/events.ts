@@ -25,10 +25,25 @@ export type StreamEvent =
     }
   | { type: 'engine-stats'; source: 'llamacpp' | 'webllm'; stats: Record<string, number>; at: number; seq: number }
   | { type: 'warning'; message: string; detail?: string; at: number }
+  /** an in-browser model is queued, downloading, reading its cache or compiling: no tokens yet */
+  | { type: 'progress'; progress: LoadProgress; at: number }
   | { type: 'done'; finishReason: string | null; at: number }
   /** the person pressed stop: what arrived is kept */
   | { type: 'stopped'; at: number }
   | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number };
+
+/** How far an in-browser model is from answering. `ready` ends loading: times are counted from it. */
+export interface LoadProgress {
+  phase: 'queued' | 'fetching' | 'reading-cache' | 'compiling' | 'ready';
+  /** 0..1 when known */
+  fraction: number | null;
+  loadedBytes?: number;
+  totalBytes?: number;
+  /** seconds left at the rate so far */
+  etaS?: number;
+  elapsedS?: number;
+  message: string;
+}
 
 export type ErrorKind =
   | 'http' // the server answered with an HTTP error status
@@ -39,7 +54,13 @@ export type ErrorKind =
   | 'network' // nothing came back: server down, CORS refused, DNS
   | 'dropped' // the stream ended before the server said it was done
   | 'stalled' // no bytes for too long
-  | 'protocol'; // the server said something we cannot understand
+  | 'protocol' // the server said something we cannot understand
+  | 'unsupported' // this browser or GPU cannot run an in-browser model
+  | 'device-lost' // the GPU stopped (often memory)
+  | 'out-of-memory' // not enough GPU (or main) memory for the model
+  | 'shader' // the GPU driver could not compile the model's shaders
+  | 'quota' // no room left in the browser's storage for the weights
+  | 'context'; // the conversation is longer than the model's context window
 
 export type TokenEventType = 'reasoning' | 'content' | 'tool-call';
 

@@ -74,8 +74,15 @@ export class StreamNormalizer {
       out.push({ type: 'warning', message: 'The server sent a chunk that is not valid JSON; it was skipped.', detail: msg.data.slice(0, 500), at });
       return out;
     }
-    if (msg.event === 'error' || chunk.error !== undefined || chunk.object === 'error')
-      return this.#fail(out, 'server', errorMessage(chunk.error ?? chunk), msg.data, at);
+    if (msg.event === 'error') return this.#fail(out, 'server', errorMessage(chunk.error ?? chunk), msg.data, at);
+    return this.pushChunk(chunk, at, out);
+  }
+
+  /** One parsed chunk, for engines that get objects rather than bytes (web-llm's worker). */
+  pushChunk(value: object, at: number, out: StreamEvent[] = []): StreamEvent[] {
+    if (this.#finished) return out;
+    const chunk = value as Chunk;
+    if (chunk.error !== undefined || chunk.object === 'error') return this.#fail(out, 'server', errorMessage(chunk.error ?? chunk), JSON.stringify(chunk), at);
 
     const seq = ++this.#seq;
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
