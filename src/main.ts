@@ -30,6 +30,10 @@ history.onSaved = () => {
   if (url.href !== location.href) window.history.replaceState(window.history.state, '', url);
 };
 
+// leaving or hiding the page: write what streamed since the last save, rather than up to half a second less
+addEventListener('pagehide', () => history.saveNow());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && history.saveNow());
+
 async function boot(): Promise<void> {
   if (link.panels.length) {
     for (const p of link.panels)

@@ -89,7 +89,7 @@ export class History {
     for (const [old, t] of this.#tracked) if (runId(t) === id) this.#untrack(old);
     this.#tracked.set(run, { comparisonId: comparison.id, panelKey: panel.key, turn, setup: setupAtStart(panel), run, saved: 0, batch: 0, fresh: true, ended: false });
     this.#saveProgress(run);
-    this.#timer ??= setInterval(() => this.#tracked.forEach((t) => this.#saveProgress(t.run)), SAVE_EVERY_MS);
+    this.#timer ??= setInterval(() => this.saveNow(), SAVE_EVERY_MS);
   }
 
   runEnded(_comparison: Comparison, _panel: Panel, _turn: number, run: Run): void {
@@ -97,6 +97,11 @@ export class History {
     if (!t) return;
     t.ended = true;
     this.#saveProgress(run);
+  }
+
+  /** Writes every streaming run's progress now, not at the next tick (the page is being hidden or closed). */
+  saveNow(): void {
+    this.#tracked.forEach((t) => this.#saveProgress(t.run));
   }
 
   /** Resolves once every write asked for so far has finished (tests, and before leaving the page). */
@@ -194,7 +199,9 @@ export class History {
       // built when it is its turn to be written, so it holds everything up to now and nothing twice
       const count = run.events.length;
       if (this.#tracked.get(run) !== t) return; // replaced by a regenerate meanwhile
-      if (count === t.saved && !t.fresh && !t.ended) return;
+      // read before writing: a run that ends while this write is on its way is finished by the next one
+      const last = t.ended;
+      if (count === t.saved && !t.fresh && !last) return;
       const id = runId(t);
       await saveRunProgress(db, storedRun(t, run, count), count > t.saved ? eventBatch(id, t.batch, run, t.saved) : null, t.fresh);
       // only a write that landed moves the mark: after a failure the next save carries these events again
@@ -202,7 +209,7 @@ export class History {
       t.saved = count;
       t.fresh = false;
       // a last save that failed (a full disk) stays tracked: the timer tries again
-      if (t.ended) this.#untrack(run);
+      if (last) this.#untrack(run);
     });
   }
 

@@ -6,6 +6,7 @@ import { loadComparison } from '../storage/history.ts';
 import { Comparison } from './comparison.svelte.ts';
 import { Endpoints } from './endpoints.svelte.ts';
 import { History } from './history.svelte.ts';
+import { Run } from './run.svelte.ts';
 import { ScriptedEngine } from './scripted-engine.test-support.ts';
 
 const identity = (html: string) => html;
@@ -199,5 +200,40 @@ describe('History', () => {
     } finally {
       IDBObjectStore.prototype.put = put;
     }
+  });
+
+  it('a run that ends while a save is on its way still gets its end saved', async () => {
+    const name = `h-${n++}`;
+    const { c, history } = page(name);
+    twoPanels(c);
+    c.send('q'); // the comparison exists; its runs end at once
+    await settle();
+    await history.settled();
+    const [panel] = c.panels;
+    const run = new Run(identity);
+    run.apply({ type: 'open', at: run.startedAt, status: 200 });
+    run.apply({ type: 'content', text: 'first words', at: run.startedAt + 1, seq: 1 });
+    const put = IDBObjectStore.prototype.put;
+    let ended = false;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      // the first save of this run is being written: the stream ends right now
+      if (!ended && this.name === 'runs') {
+        ended = true;
+        run.apply({ type: 'content', text: ', last words', at: run.startedAt + 2, seq: 2 });
+        run.apply({ type: 'done', finishReason: 'stop', at: run.startedAt + 3 });
+        history.runEnded(c, panel!, 0, run);
+      }
+      return put.apply(this, args);
+    };
+    try {
+      history.runStarted(c, panel!, 0, run);
+      await settle();
+      await history.settled();
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    const db = await openPlaygroundDB(name);
+    const saved = (await loadComparison(db, c.id))!.runs.find((r) => r.run.panelKey === panel!.key)!;
+    expect([saved.run.status, saved.run.answer, saved.events.map((e) => e.type)]).toEqual(['done', 'first words, last words', ['open', 'content', 'content', 'done']]);
   });
 });
