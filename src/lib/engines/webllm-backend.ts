@@ -1,20 +1,15 @@
 // The small face of web-llm that the in-browser engine uses: the real one in a Web Worker, fakes in tests.
 import type { InitReport } from './webllm-progress.ts';
 import type { ModelRecordLike } from './webllm-catalog.ts';
+import type { SamplingParams } from './types.ts';
 
-/** An OpenAI-shaped chat request, as web-llm takes it. */
-export interface BackendChatRequest {
+/** An OpenAI-shaped chat request, as web-llm takes it: the standard sampling fields only. */
+export interface BackendChatRequest extends Pick<SamplingParams, 'temperature' | 'top_p' | 'max_tokens' | 'seed' | 'stop' | 'presence_penalty'> {
   model: string;
   messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
   stream: true;
   stream_options: { include_usage: true };
   extra_body?: { enable_thinking?: boolean };
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  seed?: number;
-  stop?: string[];
-  presence_penalty?: number;
 }
 
 export interface LlmBackend {
