@@ -82,6 +82,19 @@ describe('sanitizing model output', () => {
     });
   }
 
+  // the second wall: HTML that reaches the sanitizer itself (were the renderer ever to let some through)
+  it('the sanitizer alone strips scripts, handlers, foreign tags and unsafe links, call after call', () => {
+    const dirty = '<p onclick="x()">t</p><script>alert(1)</script><img src=x onerror=alert(1)><div>kept text</div><a href="javascript:alert(1)">l</a><a href="https://qwen.ai">ok</a><style>*{}</style><input type="text"><input type="checkbox" checked>';
+    for (let i = 0; i < 2; i++) {
+      const doc = new JSDOM(`<body>${sanitize(dirty)}</body>`).window.document;
+      expect(doc.querySelectorAll('script, img, div, style, [onclick], [onerror], input[type=text]')).toHaveLength(0);
+      expect(doc.body.textContent).toContain('kept text');
+      expect([...doc.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([null, 'https://qwen.ai']);
+      expect(doc.querySelector('input[type=checkbox]')?.hasAttribute('disabled')).toBe(true);
+    }
+    expect(sanitize('plain')).toBe('plain');
+  });
+
   it('keeps raw HTML visible as text', () => {
     const doc = new JSDOM(`<body>${oneShot('Use <b>bold</b> tags')}</body>`).window.document;
     expect(doc.body.textContent?.trim()).toBe('Use <b>bold</b> tags');
