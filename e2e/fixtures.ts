@@ -32,6 +32,8 @@ export async function openApp(page: Page, panels: LinkPanel[], extra: Record<str
   if (panels.some((p) => p.server)) q.set('servers', panels.map((p) => p.server ?? '').join(','));
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   await page.goto(`./?${q}`);
+  // the app mounts once it has read its saved state: keys pressed before that would go nowhere
+  await page.getByTestId('prompt').waitFor();
 }
 
 export function panels(page: Page): Locator {

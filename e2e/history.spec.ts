@@ -145,3 +145,27 @@ test('share copies a link to the setup, never the key, and the link opens the sa
   await expect(panels(other).nth(0).getByLabel('Server')).toHaveValue('sglang');
   await expect(panels(other).nth(0).getByLabel('API key')).toHaveValue('');
 });
+
+test('the theme a person picks outlives the page', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  const html = page.locator('html');
+  const before = await html.getAttribute('data-theme');
+  await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).click();
+  const chosen = before === 'dark' ? 'light' : 'dark';
+  await expect(html).toHaveAttribute('data-theme', chosen);
+  // the choice is written to IndexedDB; reload once it is there
+  const saved = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const open = indexedDB.open('qwen-playground');
+          open.onsuccess = () => {
+            const get = open.result.transaction('settings').objectStore('settings').get('pref:theme');
+            get.onsuccess = () => resolve(get.result);
+          };
+        }),
+    );
+  await expect.poll(saved).toBe(chosen);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', chosen);
+});

@@ -51,7 +51,8 @@ async function boot(): Promise<void> {
   }
   if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
   if (!link.send) comparison.draft = link.prompt;
-  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history) });
+  const theme = await Promise.race([history.preference<'dark' | 'light'>('theme'), new Promise<undefined>((r) => setTimeout(r, 300))]);
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { initialTheme: theme } });
   if (link.send && link.prompt) comparison.send(link.prompt);
 }
 

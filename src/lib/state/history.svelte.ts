@@ -53,6 +53,16 @@ export class History {
     if (db) this.list = await listComparisons(db);
   }
 
+  /** A setting of the person's (theme, presentation mode) saved on this device, or undefined. */
+  async preference<T>(key: string): Promise<T | undefined> {
+    const db = await this.db;
+    return db ? getSetting<T>(db, `pref:${key}`) : undefined;
+  }
+
+  setPreference(key: string, value: unknown): void {
+    this.#write((db) => setSetting(db, `pref:${key}`, value));
+  }
+
   /** The comparison open when the page last closed, if any. */
   async current(): Promise<LoadedComparison | null> {
     const db = await this.db;
