@@ -139,3 +139,21 @@ test('script injection in streamed answers and reasoning runs nothing, and the t
   await page.locator('.reasoning-head').first().click();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test('an answer cut off by Max tokens says so, and the next one without the limit does not', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  const panel = panels(page).first();
+  await panel.getByText('Sampling', { exact: true }).click();
+  await panel.getByLabel('Max tokens').fill('12');
+  await send(page, 'Tell me everything');
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('truncated')).toContainText('reached the token limit');
+  expect(await metric(panel, 'tokens')).toBe(12);
+  // the setup folded away once there was an answer: open it again to lift the limit
+  await panel.getByRole('button', { name: 'Qwen3-Next-80B-A3B-Instruct' }).click();
+  await panel.getByText('Sampling', { exact: true }).click();
+  await panel.getByLabel('Max tokens').fill('');
+  await panel.getByTestId('regenerate').click();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('truncated')).toHaveCount(0);
+});

@@ -32,6 +32,8 @@ export class Run {
   progress = $state.raw<LoadProgress | null>(null);
   /** seconds the in-browser model took to load before this answer, when it had to */
   loadS = $state<number | null>(null);
+  /** why the server stopped generating (`stop`, `length`, `tool_calls`…), once it said */
+  finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
   final = $state(false);
   /** length of the answer on screen, for controls that need to know whether there is one */
@@ -134,6 +136,7 @@ export class Run {
         this.warnings = [...this.warnings, e.message];
         break;
       case 'done':
+        this.finishReason = e.finishReason;
         this.#end('done');
         break;
       case 'stopped':
