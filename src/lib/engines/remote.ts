@@ -20,7 +20,72 @@ export const fetchWithoutSdkHeaders: typeof fetch = (input, init) => {
 };
 
 export class RemoteEngine implements Engine {
+  // One generator from request to last event: a second one delegated to costs a promise per event,
+  // which at thousands of events a second showed in the render benchmark's profile.
   async *stream(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    const now = () => performance.now();
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort);
+    try {
+      const response = await this.#request(req, signal, controller);
+      if (!(response instanceof Response)) return yield response;
+      yield { type: 'open', at: now(), status: response.status };
+      if (!response.body) return yield droppedFailure('The response had no body.', now());
+
+      const decoder = new SseDecoder();
+      const closeOnly = DIALECTS[req.endpoint.dialect].inlineThink && thinkingKindOf(req.model) === 'always';
+      const normalizer = new StreamNormalizer({ thinkMode: closeOnly ? 'closing-only' : 'auto' });
+      const reader = response.body.getReader();
+      const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_MS;
+      // one watchdog per stream, not a timer and a race per read: at thousands of reads a second those cost
+      // more than parsing the JSON (measured with npm run bench:render)
+      let lastByteAt = now();
+      let stalled = false;
+      const watchdog = setInterval(
+        () => {
+          if (now() - lastByteAt < stallMs) return;
+          stalled = true;
+          controller.abort(); // the pending read rejects
+        },
+        Math.max(50, Math.min(1000, stallMs / 4)),
+      );
+      try {
+        for (;;) {
+          let result: ReadableStreamReadResult<Uint8Array>;
+          try {
+            result = await reader.read();
+            lastByteAt = now();
+          } catch (err) {
+            const at = now();
+            if (stalled) return yield* normalizer.close(stallFailure(Math.round(stallMs / 1000), at));
+            return yield* normalizer.close(signal.aborted ? { type: 'stopped', at } : droppedFailure(describe(err), at));
+          }
+          const at = now();
+          if (result.done) {
+            for (const msg of decoder.end()) for (const event of normalizer.push(msg, at)) yield event;
+            return yield* normalizer.end(at);
+          }
+          for (const msg of decoder.push(result.value)) {
+            // one read can hold many messages: once stop is pressed, the rest of them are not shown
+            if (signal.aborted) return yield* normalizer.close({ type: 'stopped', at: now() });
+            // a plain loop: yield* over an array wraps it in an async iterator, a promise per event
+            for (const event of normalizer.push(msg, at)) yield event;
+          }
+          if (normalizer.ended) return;
+        }
+      } finally {
+        clearInterval(watchdog);
+        reader.cancel().catch(() => {});
+      }
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Sends the request through the openai client: the response, or the failure as an event. */
+  async #request(req: ChatRequest, signal: AbortSignal, controller: AbortController): Promise<Response | StreamEvent> {
     const now = () => performance.now();
     const { OpenAI, APIError } = await import('openai');
     const { baseURL, apiKey, headers } = req.endpoint;
@@ -33,77 +98,14 @@ export class RemoteEngine implements Engine {
       fetch: fetchWithoutSdkHeaders,
       defaultHeaders: { ...headers, ...(apiKey ? {} : { Authorization: null }) },
     });
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort);
     try {
-      let response: Response;
-      try {
-        const body = requestBody(req) as unknown as Parameters<typeof client.chat.completions.create>[0];
-        response = await client.chat.completions.create(body, { signal: controller.signal }).asResponse();
-      } catch (err) {
-        if (signal.aborted) return yield { type: 'stopped', at: now() };
-        if (err instanceof APIError && typeof err.status === 'number')
-          return yield httpFailure(err.status, err.error ?? err.message, err.headers?.get('retry-after') ?? null, baseURL, req.model, now());
-        return yield networkFailure(baseURL, await isReachable(baseURL), describe(err), now());
-      }
-      yield { type: 'open', at: now(), status: response.status };
-      if (!response.body) return yield droppedFailure('The response had no body.', now());
-      yield* this.#read(response.body, req, signal, controller);
-    } finally {
-      signal.removeEventListener('abort', abort);
-    }
-  }
-
-  async *#read(body: ReadableStream<Uint8Array>, req: ChatRequest, signal: AbortSignal, controller: AbortController): AsyncGenerator<StreamEvent> {
-    const now = () => performance.now();
-    const decoder = new SseDecoder();
-    const closeOnly = DIALECTS[req.endpoint.dialect].inlineThink && thinkingKindOf(req.model) === 'always';
-    const normalizer = new StreamNormalizer({ thinkMode: closeOnly ? 'closing-only' : 'auto' });
-    const reader = body.getReader();
-    const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_MS;
-    // one watchdog per stream, not a timer and a race per read: at thousands of reads a second those cost
-    // more than parsing the JSON (measured with npm run bench:render)
-    let lastByteAt = now();
-    let stalled = false;
-    const watchdog = setInterval(
-      () => {
-        if (now() - lastByteAt < stallMs) return;
-        stalled = true;
-        controller.abort(); // the pending read rejects
-      },
-      Math.max(50, Math.min(1000, stallMs / 4)),
-    );
-    try {
-      for (;;) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-          lastByteAt = now();
-        } catch (err) {
-          const at = now();
-          if (stalled) return yield* normalizer.close(stallFailure(Math.round(stallMs / 1000), at));
-          yield* normalizer.close(signal.aborted ? { type: 'stopped', at } : droppedFailure(describe(err), at));
-          return;
-        }
-        if (result.done) {
-          const at = now();
-          for (const msg of decoder.end()) yield* normalizer.push(msg, at);
-          yield* normalizer.end(at);
-          return;
-        }
-        const at = now();
-        for (const msg of decoder.push(result.value)) {
-          // one read can hold many messages: once stop is pressed, the rest of them are not shown
-          if (signal.aborted) return yield* normalizer.close({ type: 'stopped', at: now() });
-          yield* normalizer.push(msg, at);
-        }
-        if (normalizer.ended) return;
-      }
-    } finally {
-      clearInterval(watchdog);
-      reader.cancel().catch(() => {});
+      const body = requestBody(req) as unknown as Parameters<typeof client.chat.completions.create>[0];
+      return await client.chat.completions.create(body, { signal: controller.signal }).asResponse();
+    } catch (err) {
+      if (signal.aborted) return { type: 'stopped', at: now() };
+      if (err instanceof APIError && typeof err.status === 'number')
+        return httpFailure(err.status, err.error ?? err.message, err.headers?.get('retry-after') ?? null, baseURL, req.model, now());
+      return networkFailure(baseURL, await isReachable(baseURL), describe(err), now());
     }
   }
 }

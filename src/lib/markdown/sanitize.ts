@@ -29,11 +29,7 @@ export function createSanitizer(window: WindowLike): Sanitize {
   purify.addHook('uponSanitizeAttribute', (_node, data) => {
     if (data.attrName === 'data-src' && !/^https?:/i.test(data.attrValue)) data.keepAttr = false;
   });
-  return (html) =>
-    purify.sanitize(html, {
-      ALLOWED_TAGS,
-      ALLOWED_ATTR,
-      ALLOW_DATA_ATTR: false,
-      ADD_ATTR: ['data-src', 'data-alt'],
-    }) as string;
+  // set once: passing the config on every call re-parses it each time (a measurable share of the streaming tail's cost)
+  purify.setConfig({ ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ADD_ATTR: ['data-src', 'data-alt'] });
+  return (html) => purify.sanitize(html) as string;
 }
