@@ -1,6 +1,6 @@
 // Comparisons are saved as they stream and come back whole: after a reload, a crash, or an import.
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openPlaygroundDB } from '../storage/db.ts';
 import { loadComparison } from '../storage/history.ts';
 import { Comparison } from './comparison.svelte.ts';
@@ -84,13 +84,18 @@ describe('History', () => {
     first.engine.hold = new Promise((r) => (release = r));
     twoPanels(first.c);
     first.c.send('q');
-    await new Promise((r) => setTimeout(r, 600));
     const db = await openPlaygroundDB(name);
-    const during = await loadComparison(db, first.c.id);
-    expect(during!.runs.map((r) => [r.run.status, r.run.answer, r.events.length])).toEqual([
-      ['answering', 'A: ', 2],
-      ['answering', 'B: ', 2],
-    ]);
+    // the stream is held open: whatever is saved now was saved mid-stream, by the periodic save
+    await vi.waitFor(
+      async () => {
+        const during = await loadComparison(db, first.c.id);
+        expect(during!.runs.map((r) => [r.run.status, r.run.answer, r.events.length])).toEqual([
+          ['answering', 'A: ', 2],
+          ['answering', 'B: ', 2],
+        ]);
+      },
+      { timeout: 3000, interval: 100 },
+    );
     release();
     await settle();
     await first.history.settled();
@@ -189,14 +194,18 @@ describe('History', () => {
       expect((await loadComparison(db, c.id))!.runs).toEqual([]);
       // space is freed: the runs that ended meanwhile are written by the next save, whole
       full = false;
-      await new Promise((r) => setTimeout(r, 600));
+      await vi.waitFor(
+        async () => {
+          const saved = await loadComparison(db, c.id);
+          expect(saved!.runs.map((r) => [r.run.model, r.run.status, r.run.answer, r.events.length])).toEqual([
+            ['A', 'done', 'A: q', 4],
+            ['B', 'done', 'B: q', 4],
+          ]);
+        },
+        { timeout: 3000, interval: 100 },
+      );
       await history.settled();
       expect(history.notice).toBeNull();
-      const saved = await loadComparison(db, c.id);
-      expect(saved!.runs.map((r) => [r.run.model, r.run.status, r.run.answer, r.events.length])).toEqual([
-        ['A', 'done', 'A: q', 4],
-        ['B', 'done', 'B: q', 4],
-      ]);
     } finally {
       IDBObjectStore.prototype.put = put;
     }
