@@ -36,7 +36,7 @@ export class History {
   #timer: ReturnType<typeof setInterval> | null = null;
   /** writes run one after another, so a run's batches land in order */
   #queue: Promise<void> = Promise.resolve();
-  /** called after a comparison was first written (the page drops its setup link then) */
+  /** called after each write of a comparison (the page drops its setup link then) */
   onSaved: ((comparison: Comparison) => void) | null = null;
 
   constructor(open: Open = (options) => openPlaygroundDB(DB_NAME, options)) {
@@ -53,7 +53,7 @@ export class History {
     if (db) this.list = await listComparisons(db);
   }
 
-  /** A setting of the person's (theme, presentation mode) saved on this device, or undefined. */
+  /** A choice of the person's (the theme) saved on this device, or undefined. */
   async preference<T>(key: string): Promise<T | undefined> {
     const db = await this.db;
     return db ? getSetting<T>(db, `pref:${key}`) : undefined;
@@ -67,13 +67,12 @@ export class History {
   async current(): Promise<LoadedComparison | null> {
     const db = await this.db;
     const id = db && (await getSetting<string>(db, CURRENT));
-    return db && id ? this.#loadMarkingInterrupted(db, id) : null;
+    return id ? this.#load(id) : null;
   }
 
   async open(comparison: Comparison, id: string): Promise<boolean> {
-    const db = await this.db;
-    const loaded = db && (await this.#loadMarkingInterrupted(db, id));
-    if (!db || !loaded) return false;
+    const loaded = await this.#load(id);
+    if (!loaded) return false;
     await comparison.endpoints.ready;
     comparison.load(loaded);
     this.#write((db) => setSetting(db, CURRENT, id));
@@ -148,14 +147,12 @@ export class History {
   }
 
   async exportJSON(id: string): Promise<string | null> {
-    const db = await this.db;
-    const loaded = db && (await this.#loadMarkingInterrupted(db, id));
+    const loaded = await this.#load(id);
     return loaded ? exportJSON(loaded) : null;
   }
 
   async exportMarkdown(id: string): Promise<string | null> {
-    const db = await this.db;
-    const loaded = db && (await this.#loadMarkingInterrupted(db, id));
+    const loaded = await this.#load(id);
     return loaded ? exportMarkdown(loaded, titleOf(loaded.comparison)) : null;
   }
 
@@ -189,8 +186,9 @@ export class History {
   }
 
   /** A run saved mid-stream and not streaming in this page was cut off by a reload or a crash. */
-  async #loadMarkingInterrupted(db: IDBPDatabase<PlaygroundDB>, id: string): Promise<LoadedComparison | null> {
-    const loaded = await loadComparison(db, id);
+  async #load(id: string): Promise<LoadedComparison | null> {
+    const db = await this.db;
+    const loaded = db && (await loadComparison(db, id));
     if (!loaded) return null;
     const live = new Set([...this.#tracked.values()].map(runId));
     for (const { run } of loaded.runs) {
