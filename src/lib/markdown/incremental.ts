@@ -10,31 +10,49 @@ export interface MarkdownView {
 }
 
 /**
- * A block settles at a blank line outside a code fence. Work per update is proportional to the new
- * text plus the tail, never to the whole answer. `finish` renders the whole text once, so the end
- * result equals a one-shot render even where a later block changes an earlier one (loose lists, link references).
+ * A block settles at a blank line outside a code fence. Work per view is proportional to the new
+ * text plus the tail, never to the whole answer: the streamed text is only ever held as settled pieces
+ * and the unsettled rest. (Slicing or searching one long string that grows by `+=` makes V8 copy all of
+ * it into one flat string, on every frame: quadratic work, and garbage that stalls frames to collect.)
+ * `finish` renders the whole text once, so the end result equals a one-shot render even where a later
+ * block changes an earlier one (loose lists, link references).
  */
 export class IncrementalMarkdown {
   #sanitize: Sanitize;
   #blocks: string[] = [];
   /** marked's output for each block, before sanitizing: what `finish` compares with a one-shot render */
   #raw: string[] = [];
-  #settledTo = 0; // text before this index is in #blocks
+  /** the markdown source of each settled block */
+  #sources: string[] = [];
+  /** the text after the last settled block; every index below counts from its start */
+  #rest = '';
   #scannedTo = 0; // fence state is known up to here
   #inFence: string | null = null; // the fence marker while inside a code block
   #lineStart = 0;
-  #lastBoundary = 0; // the latest blank line outside a fence
+  #lastBoundary = 0; // the latest blank line outside a fence (0: none yet)
+  #finished = false;
 
   constructor(sanitize: Sanitize) {
     this.#sanitize = sanitize;
   }
 
-  /** Takes the whole text so far (it only ever grows) and returns the view. */
-  update(text: string): MarkdownView {
-    this.#scan(text);
-    if (this.#lastBoundary > this.#settledTo) this.#settle(text, this.#lastBoundary);
-    const rest = text.slice(this.#settledTo);
-    return { blocks: this.#blocks, tail: rest.trim() ? this.#sanitize(renderMarkdown(rest)) : '' };
+  /** O(chunk): the text only grows. */
+  append(chunk: string): void {
+    if (this.#finished) throw new Error('append after finish');
+    this.#rest += chunk;
+  }
+
+  /** Settles the blocks completed since the last view and renders the tail. */
+  view(): MarkdownView {
+    if (this.#finished) return { blocks: this.#blocks, tail: '' };
+    this.#scan();
+    if (this.#lastBoundary > 0) this.#settle(this.#lastBoundary);
+    return { blocks: this.#blocks, tail: this.#rest.trim() ? this.#sanitize(renderMarkdown(this.#rest)) : '' };
+  }
+
+  /** The whole text appended so far. */
+  get text(): string {
+    return this.#sources.join('') + this.#rest;
   }
 
   /**
@@ -42,26 +60,35 @@ export class IncrementalMarkdown {
    * exactly as the concatenation of the blocks (no loose list or link reference spanning a block end),
    * the blocks already on screen stay: no sanitizing, no new DOM, no relayout of a long answer.
    */
-  finish(text: string): MarkdownView {
-    if (text.length > this.#settledTo) this.#settle(text, text.length);
+  finish(): MarkdownView {
+    if (this.#finished) return { blocks: this.#blocks, tail: '' };
+    const text = this.text;
+    if (this.#rest) this.#settle(this.#rest.length);
     const whole = renderMarkdown(text);
     if (whole !== this.#raw.join('')) {
       this.#raw = [whole];
       this.#blocks = [this.#sanitize(whole)];
     }
-    this.#scannedTo = this.#lastBoundary = this.#lineStart = text.length;
+    this.#finished = true;
     return { blocks: this.#blocks, tail: '' };
   }
 
-  #settle(text: string, to: number): void {
-    const raw = renderMarkdown(text.slice(this.#settledTo, to));
+  /** Moves the text before `to` (an index into the rest) into a new settled block. */
+  #settle(to: number): void {
+    const source = this.#rest.slice(0, to);
+    const raw = renderMarkdown(source);
+    this.#sources.push(source);
     this.#raw.push(raw);
     this.#blocks = [...this.#blocks, this.#sanitize(raw)];
-    this.#settledTo = to;
+    this.#rest = this.#rest.slice(to);
+    this.#scannedTo -= to;
+    this.#lineStart -= to;
+    this.#lastBoundary = 0;
   }
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */
-  #scan(text: string): void {
+  #scan(): void {
+    const text = this.#rest;
     let i = this.#scannedTo;
     while (true) {
       const nl = text.indexOf('\n', i);

@@ -14,11 +14,13 @@ const RICH = answerOfLength(600).join('');
 function streamed(text: string, step: number): { html: string; views: string[] } {
   const md = new IncrementalMarkdown(sanitize);
   const views: string[] = [];
-  for (let i = step; i < text.length + step; i += step) {
-    const v = md.update(text.slice(0, i));
+  for (let i = 0; i < text.length; i += step) {
+    md.append(text.slice(i, i + step));
+    const v = md.view();
     views.push(v.blocks.join('') + v.tail);
   }
-  return { html: md.finish(text).blocks.join(''), views };
+  expect(md.text).toBe(text);
+  return { html: md.finish().blocks.join(''), views };
 }
 
 describe('incremental markdown', () => {
@@ -40,8 +42,9 @@ describe('incremental markdown', () => {
   it('keeps the settled blocks when the final render agrees with them', () => {
     const md = new IncrementalMarkdown(sanitize);
     const text = '# One\n\npara\n\nlast';
-    const before = md.update(text);
-    const after = md.finish(text);
+    md.append(text);
+    const before = md.view();
+    const after = md.finish();
     expect(after.blocks.slice(0, before.blocks.length)).toEqual(before.blocks);
     expect(after.blocks[0]).toBe(before.blocks[0]);
     expect(after.blocks.join('')).toBe(oneShot(text));
@@ -50,14 +53,17 @@ describe('incremental markdown', () => {
   it('settles code fences as a whole: a blank line inside a fence is not a block end', () => {
     const md = new IncrementalMarkdown(sanitize);
     const text = 'Intro\n\n```python\nx = 1\n\ny = 2\n```\n\nAfter\n';
-    const view = md.update(text);
+    md.append(text);
+    const view = md.view();
     expect(view.blocks.join('')).toContain('<pre><code class="language-python">x = 1\n\ny = 2\n</code></pre>');
   });
 
   it('does not re-render settled blocks: earlier block strings are the same objects', () => {
     const md = new IncrementalMarkdown(sanitize);
-    const a = md.update('# One\n\npara\n\n');
-    const b = md.update('# One\n\npara\n\nmore text');
+    md.append('# One\n\npara\n\n');
+    const a = md.view();
+    md.append('more text');
+    const b = md.view();
     expect(b.blocks[0]).toBe(a.blocks[0]);
   });
 });

@@ -126,6 +126,7 @@ export class Run {
         break;
       case 'content':
         this.#answerText += e.text;
+        this.#markdown.append(e.text);
         this.#startAnswer();
         break;
       case 'tool-call':
@@ -181,13 +182,13 @@ export class Run {
     if (this.#ended && this.#renderedLength !== Infinity) {
       this.#renderedLength = Infinity;
       // the last words show at once; the check against a one-shot render waits for an idle moment
-      this.answer = this.#markdown.update(this.#answerText);
+      this.answer = this.#markdown.view();
       whenIdle(() => {
-        this.answer = this.#markdown.finish(this.#answerText);
+        this.answer = this.#markdown.finish();
         this.final = true;
       });
     } else if (!this.#ended && this.#renderedLength !== this.#answerText.length) {
-      this.answer = this.#markdown.update(this.#answerText);
+      this.answer = this.#markdown.view();
       this.#renderedLength = this.#answerText.length;
     }
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
