@@ -22,7 +22,8 @@ export interface RunError {
 
 export class Run {
   status = $state<RunStatus>('idle');
-  reasoning = $state('');
+  /** length of the reasoning on screen; the text itself comes from `reasoningFrom` (the new part) or `reasoningText` */
+  reasoningChars = $state(0);
   answer = $state.raw<MarkdownView>({ blocks: [], tail: '' });
   toolCalls = $state.raw<ToolCallState[]>([]);
   error = $state.raw<RunError | null>(null);
@@ -54,6 +55,9 @@ export class Run {
   readonly events: StreamEvent[] = [];
   #answerText = '';
   #reasoningText = '';
+  /** the reasoning as the frames received it, so a view can take only what is new */
+  #reasoningPieces: string[] = [];
+  #reasoningPending = '';
   #tools = new ToolCallAccumulator();
   #metrics: RunMetrics;
   #markdown: IncrementalMarkdown;
@@ -81,6 +85,18 @@ export class Run {
 
   get reasoningText(): string {
     return this.#reasoningText;
+  }
+
+  /**
+   * The reasoning on screen from character `start` on: O(new text). Slicing the whole growing text
+   * instead would make V8 copy all of it into one flat string, every frame.
+   */
+  reasoningFrom(start: number): string {
+    let i = this.#reasoningPieces.length;
+    let at = this.reasoningChars;
+    while (i > 0 && at > start) at -= this.#reasoningPieces[--i]!.length;
+    const head = this.#reasoningPieces[i] ?? '';
+    return (at < start ? head.slice(start - at) : head) + this.#reasoningPieces.slice(i + 1).join('');
   }
 
   /** the numbers as of the last event, even before the screen caught up */
@@ -122,6 +138,7 @@ export class Run {
     switch (e.type) {
       case 'reasoning':
         this.#reasoningText += e.text;
+        this.#reasoningPending += e.text;
         if (this.status === 'waiting') this.status = 'thinking';
         break;
       case 'content':
@@ -177,7 +194,11 @@ export class Run {
   }
 
   flush(now: number): void {
-    if (this.reasoning.length !== this.#reasoningText.length) this.reasoning = this.#reasoningText;
+    if (this.#reasoningPending) {
+      this.#reasoningPieces.push(this.#reasoningPending);
+      this.#reasoningPending = '';
+      this.reasoningChars = this.#reasoningText.length;
+    }
     this.answerChars = this.#answerText.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
       this.#renderedLength = Infinity;
