@@ -19,7 +19,20 @@ export const fetchWithoutSdkHeaders: typeof fetch = (input, init) => {
   return globalThis.fetch(input, { ...init, headers });
 };
 
+let sdk: Promise<typeof import('openai')> | null = null;
+/** The SDK is loaded once, on first need: not on a first visit, and ideally before the first send. A failed load is tried again next time. */
+const loadSdk = () =>
+  (sdk ??= import('openai').catch((err: unknown) => {
+    sdk = null;
+    throw err;
+  }));
+
 export class RemoteEngine implements Engine {
+  /** The first send need not wait for the SDK (its time would count in that answer's time to first token). */
+  prepare(): void {
+    loadSdk().catch(() => {}); // the send tries again, and says so if it fails
+  }
+
   // One generator from request to last event: a second one delegated to costs a promise per event,
   // which at thousands of events a second showed in the render benchmark's profile.
   async *stream(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
@@ -29,7 +42,11 @@ export class RemoteEngine implements Engine {
     if (signal.aborted) abort();
     signal.addEventListener('abort', abort);
     try {
-      const response = await this.#request(req, signal, controller);
+      const sdk = await this.#sdk();
+      if (!('OpenAI' in sdk)) return yield sdk;
+      // the answer's clock starts here, as the request goes out: loading the client is the page's time, not the server's
+      yield { type: 'progress', progress: { phase: 'ready', fraction: 1, message: 'Sending the request.' }, at: now() };
+      const response = await this.#request(sdk, req, signal, controller);
       if (!(response instanceof Response)) return yield response;
       yield { type: 'open', at: now(), status: response.status };
       if (!response.body) return yield droppedFailure('The response had no body.', now());
@@ -84,10 +101,20 @@ export class RemoteEngine implements Engine {
     }
   }
 
+  /** The openai client's module, or why it could not be loaded. */
+  async #sdk(): Promise<typeof import('openai') | StreamEvent> {
+    try {
+      return await loadSdk();
+    } catch (err) {
+      const message = 'The page could not load its OpenAI client. Reload the page: the connection may have dropped, or a new version of the app was published.';
+      return { type: 'error', kind: 'network', message, detail: describe(err), at: performance.now() };
+    }
+  }
+
   /** Sends the request through the openai client: the response, or the failure as an event. */
-  async #request(req: ChatRequest, signal: AbortSignal, controller: AbortController): Promise<Response | StreamEvent> {
+  async #request(sdk: typeof import('openai'), req: ChatRequest, signal: AbortSignal, controller: AbortController): Promise<Response | StreamEvent> {
     const now = () => performance.now();
-    const { OpenAI, APIError } = await import('openai');
+    const { OpenAI, APIError } = sdk;
     const { baseURL, apiKey, headers } = req.endpoint;
     const client = new OpenAI({
       baseURL,

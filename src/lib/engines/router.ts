@@ -1,5 +1,6 @@
 // Sends each request to the engine that serves it: in-browser models to web-llm, everything else over HTTP.
 import type { StreamEvent } from '../stream/events.ts';
+import type { DialectId } from '../stream/dialects.ts';
 import type { ChatRequest, Engine } from './types.ts';
 
 export class EngineRouter implements Engine {
@@ -9,6 +10,14 @@ export class EngineRouter implements Engine {
   ) {}
 
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
-    return (request.endpoint.dialect === 'webllm' ? this.inBrowser : this.remote).stream(request, signal);
+    return this.#for(request.endpoint.dialect).stream(request, signal);
+  }
+
+  prepare(dialect: DialectId): void {
+    this.#for(dialect).prepare?.(dialect);
+  }
+
+  #for(dialect: DialectId): Engine {
+    return dialect === 'webllm' ? this.inBrowser : this.remote;
   }
 }

@@ -57,4 +57,6 @@ export interface ChatRequest {
 export interface Engine {
   /** Streams one answer. Never throws: every failure becomes an `error` event, stop becomes `stopped`. */
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /** Loads ahead what a first request to this kind of server would wait for, while the person is still typing. */
+  prepare?(dialect: DialectId): void;
 }

@@ -103,6 +103,9 @@ export class Panel {
     this.runs = runs;
     onStart?.(run);
     const request = { endpoint: $state.snapshot(this.setup.endpoint), model: this.setup.model, thinking: this.setup.thinking, params: $state.snapshot(this.setup.params), messages: history, stallTimeoutMs };
+    // each panel's request is built and sent in a task of its own, after the new answers are on screen: one
+    // task for all of them made the frame after Enter long (engines start the answer's clock when they send)
+    await new Promise((resolve) => setTimeout(resolve));
     try {
       for await (const event of engine.stream(request, controller.signal)) run.apply(event);
     } catch (err) {
@@ -207,6 +210,11 @@ export class Comparison {
     for (const panel of this.panels) panel.runs = panel.runs.slice(0, this.turns.length);
     this.recorder?.changed(this);
     return last;
+  }
+
+  /** The person is typing: load what the panels' first requests would wait for. */
+  prepare(): void {
+    for (const panel of this.panels) this.#engine.prepare?.(panel.setup.endpoint.dialect);
   }
 
   stopAll(): void {

@@ -12,6 +12,13 @@ export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' |
 /** How often the trace's live rate is sampled (ms), live and on replay alike. */
 const SAMPLE_MS = 200;
 
+/**
+ * Times are kept in steps of 1/1024 ms (finer than performance.now() gives): a difference of two such
+ * numbers is exact in floating point, so a run replayed from saved times (counted from its creation)
+ * shows to the last digit the numbers it showed live, whichever moment started its clock.
+ */
+const onGrid = (t: number): number => Math.round(t * 1024) / 1024;
+
 export interface RunError {
   kind: ErrorKind;
   message: string;
@@ -66,6 +73,7 @@ export class Run {
   #sampledAt = 0;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
+    startedAt = onGrid(startedAt);
     this.startedAt = startedAt;
     this.origin = startedAt;
     this.#metrics = new RunMetrics(startedAt);
@@ -132,6 +140,7 @@ export class Run {
   /** O(chunk) per event: append to buffers, leave rendering to the next frame. */
   apply(e: StreamEvent): void {
     if (this.#ended) return;
+    e.at = onGrid(e.at);
     this.events.push(e);
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
     this.#metrics.push(e);

@@ -26,6 +26,29 @@ describe('Run', () => {
     expect(run.reasoningText).toBe(whole);
   });
 
+  it('replayed from its saved times, shows to the last digit the numbers it showed live', () => {
+    // times where (a - origin) - (ready - origin) and a - ready differ in the last bit of a double
+    const origin = 140.975;
+    const live = new Run(identity, origin);
+    const events = [
+      { type: 'progress' as const, progress: { phase: 'ready' as const, fraction: 1, message: '' }, at: 144.06 },
+      { type: 'open' as const, status: 200, at: 300.125 },
+      { type: 'content' as const, text: 'Hello', seq: 1, at: 516.165 },
+      { type: 'content' as const, text: ' there', seq: 2, at: 611.015 },
+      { type: 'done' as const, finishReason: 'stop', at: 640.335 },
+    ];
+    for (const e of events) live.apply({ ...e });
+    // what history saves: times counted from the run's creation
+    const saved = live.events.map((e) => ({ ...e, at: e.at - live.origin }));
+    const replayed = Run.replay(identity, saved);
+    const numbers = (r: Run) => {
+      const m = r.metricsNow;
+      return [m.ttfbMs, m.ttftMs, m.ttfaMs, m.answeringMs, m.totalMs, m.decodeTps, m.itl?.p50Ms];
+    };
+    expect(numbers(replayed)).toEqual(numbers(live));
+    expect(numbers(live)[1]).toBeCloseTo(372.105, 2);
+  });
+
   it('shows no reasoning before the frame that draws it', () => {
     const run = new Run(identity, 0);
     run.apply({ type: 'reasoning', text: 'hidden until drawn', at: 1, seq: 1 });
