@@ -3,16 +3,16 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import { startSim } from '../e2e/sim/server.ts';
 import { percentile } from '../src/lib/metrics/metrics.ts';
-import { chromiumArgs, chromiumPath } from './chromium.ts';
+import { Browser, type Page } from './cdp.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
 const PANELS = 4;
+const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 
 const scenarios: Array<[number, number]> = only
   ? [only.split('x').map(Number) as [number, number]]
@@ -22,7 +22,7 @@ if (!only && !quick) scenarios.push([500, 20000]); // the budget case
 const sim = await startSim({ ttftMs: 100, reasoningTokens: 0 });
 const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' });
 const appUrl = server.resolvedUrls!.local[0]!;
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+const browser = await Browser.launch();
 
 try {
   console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
@@ -42,10 +42,10 @@ try {
 
 /** JavaScript files the page loads at start, gzipped as a server would send them. */
 async function initialJs(): Promise<number> {
-  const page = await browser.newPage();
+  const page = await browser.newPage(1280, 800);
   await page.goto(appUrl);
-  await page.getByTestId('prompt').waitFor();
-  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').at(-1)!));
+  await page.waitFor(PROMPT, 30_000);
+  const loaded = await page.evaluate<string[]>(`performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').at(-1))`);
   await page.close();
   const dist = join(process.cwd(), 'dist', 'assets');
   const files = readdirSync(dist).filter((f) => f.endsWith('.js') && loaded.includes(f));
@@ -53,9 +53,9 @@ async function initialJs(): Promise<number> {
 }
 
 async function run(tps: number, tokens: number) {
-  const page = await browser.newPage({ viewport: { width: Number(process.env.W ?? 1920), height: Number(process.env.H ?? 1080) } });
+  const page = await browser.newPage(Number(process.env.W ?? 1920), Number(process.env.H ?? 1080));
   // a string, not a function: tsx would wrap named functions in a helper the page does not have
-  await page.addInitScript(`
+  await page.send('Page.addScriptToEvaluateOnNewDocument', { source: `
     window.__loaf = [];
     window.__frames = [];
     new PerformanceObserver((list) => {
@@ -66,36 +66,40 @@ async function run(tps: number, tokens: number) {
       }
     }).observe({ type: 'long-animation-frame', buffered: false });
     requestAnimationFrame(function tick(t) { window.__frames.push(t); requestAnimationFrame(tick); });
-  `);
+    ${process.env.CSS ? `addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('style'), { textContent: ${JSON.stringify(process.env.CSS)} })));` : ''}
+  ` });
   const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
   for (let i = 0; i < PANELS; i++) q.append('panel', `Qwen/Qwen3-Next-80B-A3B-Instruct@${sim.url}/vllm,tps=${tps},answer=${tokens},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
   await page.goto(`${appUrl}?${q}`);
-  await page.getByTestId('prompt').waitFor();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
+  await page.waitFor(PROMPT, 30_000);
+  await page.send('Performance.enable');
   if (process.env.PROFILE) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.start');
+    await page.send('Profiler.enable');
+    await page.send('Profiler.start');
   }
-  const before = await taskSeconds(cdp);
+  if (process.env.ALLOC) {
+    await page.send('HeapProfiler.enable');
+    await page.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
+  if (process.env.TRACE) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'] } });
+  const before = await taskSeconds(page);
   const start = Date.now();
-  const sentAt = await page.evaluate(() => {
-    (window as unknown as { __frames: number[] }).__frames.length = 0;
-    return performance.now();
-  });
-  await page.getByTestId('prompt').fill('Benchmark');
-  await page.getByTestId('prompt').press('Enter');
+  const sentAt = await page.evaluate<number>(`window.__frames.length = 0, performance.now()`);
+  await page.evaluate(`${PROMPT}.focus()`);
+  await page.send('Input.insertText', { text: 'Benchmark' });
+  await page.press('Enter');
   await waitAllDone(page, (tokens / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
-  const busySeconds = (await taskSeconds(cdp)) - before;
+  const busySeconds = (await taskSeconds(page)) - before;
   if (process.env.PROFILE) {
-    const { profile } = await cdp.send('Profiler.stop');
+    const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
     writeFileSync(process.env.PROFILE, JSON.stringify(profile));
   }
-  const data = await page.evaluate(() => {
-    const w = window as unknown as { __loaf: Array<{ duration: number; start: number; render: number; script: string }>; __frames: number[]; __renderLag: { lags: number[] } };
-    return { loafDetail: w.__loaf, frames: w.__frames, lags: w.__renderLag.lags };
-  });
+  if (process.env.ALLOC) writeFileSync(process.env.ALLOC, JSON.stringify((await page.send<{ profile: unknown }>('HeapProfiler.stopSampling')).profile));
+  if (process.env.TRACE) writeFileSync(process.env.TRACE, JSON.stringify({ traceEvents: await stopTracing() }));
+  const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(
+    `({ loafDetail: window.__loaf, frames: window.__frames, lags: window.__renderLag.lags })`,
+  );
   // frames of the page load are not the streaming's
   const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
   await page.close();
@@ -117,15 +121,22 @@ async function run(tps: number, tokens: number) {
   };
 }
 
-async function taskSeconds(cdp: import('@playwright/test').CDPSession): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
+async function stopTracing(): Promise<unknown[]> {
+  const events: unknown[] = [];
+  const done = browser.until((m) => {
+    if (m.method === 'Tracing.dataCollected') events.push(...(m.params!.value as unknown[]));
+    return m.method === 'Tracing.tracingComplete';
+  });
+  await browser.send('Tracing.end');
+  await done;
+  return events;
+}
+
+async function taskSeconds(page: Page): Promise<number> {
+  const { metrics } = await page.send<{ metrics: Array<{ name: string; value: number }> }>('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
 }
 
 async function waitAllDone(page: Page, timeout: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => [...document.querySelectorAll('[data-testid="panel"] [data-testid="status"]')].filter((s) => s.getAttribute('data-state') === 'done').length === n,
-    PANELS,
-    { timeout, polling: 500 },
-  );
+  await page.waitFor(`[...document.querySelectorAll('[data-testid="panel"] [data-testid="status"]')].filter((s) => s.getAttribute('data-state') === 'done').length === ${PANELS}`, timeout, 500);
 }
