@@ -87,6 +87,7 @@ async function run(tps: number, tokens: number) {
   const sentAt = await page.evaluate<number>(`window.__frames.length = 0, performance.now()`);
   await page.evaluate(`${PROMPT}.focus()`);
   await page.send('Input.insertText', { text: 'Benchmark' });
+  await new Promise((r) => setTimeout(r, 500)); // a person types, then presses Enter
   await page.press('Enter');
   await waitAllDone(page, (tokens / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
