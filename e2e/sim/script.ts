@@ -217,7 +217,8 @@ function thoughts(random: () => number, lastUser: string, count: number): string
   const out: string[] = [];
   const topic = lastUser.trim().slice(0, 80);
   let text = topic ? `The user asks: "${topic}". ` : '';
-  while (tokenize(text).length < count) text += THOUGHTS[Math.floor(random() * THOUGHTS.length)] + ' ';
+  // paragraphs, as Qwen3's reasoning comes: a blank line every few thoughts
+  while (tokenize(text).length < count) text += THOUGHTS[Math.floor(random() * THOUGHTS.length)] + (random() < 0.3 ? '\n\n' : ' ');
   for (const t of tokenize(text.trimEnd())) {
     if (out.length >= count) break;
     out.push(t);
