@@ -69,7 +69,10 @@ async function run(tps: number, tokens: number) {
     ${process.env.CSS ? `addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('style'), { textContent: ${JSON.stringify(process.env.CSS)} })));` : ''}
   ` });
   const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
-  for (let i = 0; i < PANELS; i++) q.append('panel', `Qwen/Qwen3-Next-80B-A3B-Instruct@${sim.url}/vllm,tps=${tps},answer=${tokens},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
+  // REASONING=n: a thinking model that reasons n tokens (shown live) before its answer
+  const model = process.env.REASONING ? `Qwen/Qwen3-Next-80B-A3B-Thinking` : `Qwen/Qwen3-Next-80B-A3B-Instruct`;
+  const reasoning = process.env.REASONING ? `,reasoning=${process.env.REASONING}` : '';
+  for (let i = 0; i < PANELS; i++) q.append('panel', `${model}@${sim.url}/vllm,tps=${tps},answer=${tokens}${reasoning},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
   await page.goto(`${appUrl}?${q}`);
   await page.waitFor(PROMPT, 30_000);
   await page.send('Performance.enable');
@@ -89,7 +92,7 @@ async function run(tps: number, tokens: number) {
   await page.send('Input.insertText', { text: 'Benchmark' });
   await new Promise((r) => setTimeout(r, 500)); // a person types, then presses Enter
   await page.press('Enter');
-  await waitAllDone(page, (tokens / tps) * 1000 + 60_000);
+  await waitAllDone(page, ((tokens + Number(process.env.REASONING ?? 0)) / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
   const busySeconds = (await taskSeconds(page)) - before;
   if (process.env.PROFILE) {
@@ -118,7 +121,7 @@ async function run(tps: number, tokens: number) {
     lagP99: p(lags, 99),
     lagMax: lags.at(-1) ?? NaN,
     busy: busySeconds / wall,
-    usPerToken: (busySeconds * 1e6) / (PANELS * tokens),
+    usPerToken: (busySeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
   };
 }
 
