@@ -28,6 +28,17 @@ function twoPanels(c: Comparison) {
   c.addPanel({ endpoint, model: 'B', thinking: 'off', params: { temperature: 0.6 } });
 }
 
+/** A fresh page whose two panels have answered `prompt`, with everything saved. */
+async function answered(prompt: string) {
+  const name = `h-${n++}`;
+  const p = page(name);
+  twoPanels(p.c);
+  p.c.send(prompt);
+  await settle();
+  await p.history.settled();
+  return { ...p, name };
+}
+
 describe('History', () => {
   it('saves a finished comparison and a new page reopens it whole', async () => {
     const name = `h-${n++}`;
@@ -130,12 +141,7 @@ describe('History', () => {
   });
 
   it('export then import gives the same comparison, beside the original', async () => {
-    const name = `h-${n++}`;
-    const { c, history } = page(name);
-    twoPanels(c);
-    c.send('one');
-    await settle();
-    await history.settled();
+    const { c, history } = await answered('one');
     const json = (await history.exportJSON(c.id))!;
     expect(json).not.toContain('apiKey');
     const original = c.id;
@@ -153,12 +159,7 @@ describe('History', () => {
   });
 
   it('rename, duplicate and delete', async () => {
-    const name = `h-${n++}`;
-    const { c, history } = page(name);
-    twoPanels(c);
-    c.send('what is MoE?');
-    await settle();
-    await history.settled();
+    const { c, history } = await answered('what is MoE?');
     const id = c.id;
     await history.rename(c, id, 'MoE explained');
     expect(c.title).toBe('MoE explained');
@@ -212,12 +213,7 @@ describe('History', () => {
   });
 
   it('a run that ends while a save is on its way still gets its end saved', async () => {
-    const name = `h-${n++}`;
-    const { c, history } = page(name);
-    twoPanels(c);
-    c.send('q'); // the comparison exists; its runs end at once
-    await settle();
-    await history.settled();
+    const { c, history, name } = await answered('q'); // the comparison exists; its runs end at once
     const [panel] = c.panels;
     const run = new Run(identity);
     run.apply({ type: 'open', at: run.startedAt, status: 200 });
