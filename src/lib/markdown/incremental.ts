@@ -30,6 +30,7 @@ export class IncrementalMarkdown {
   #inFence: string | null = null; // the fence marker while inside a code block
   #lineStart = 0;
   #lastBoundary = 0; // the latest blank line outside a fence (0: none yet)
+  #length = 0;
   #finished = false;
 
   constructor(sanitize: Sanitize) {
@@ -40,6 +41,7 @@ export class IncrementalMarkdown {
   append(chunk: string): void {
     if (this.#finished) throw new Error('append after finish');
     this.#rest += chunk;
+    this.#length += chunk.length;
   }
 
   /** Settles the blocks completed since the last view and renders the tail. */
@@ -50,9 +52,14 @@ export class IncrementalMarkdown {
     return { blocks: this.#blocks, tail: this.#rest.trim() ? this.#sanitize(renderMarkdown(this.#rest)) : '' };
   }
 
-  /** The whole text appended so far. */
+  /** The whole text appended so far: O(text), for the occasional reader (copy, save), never per frame. */
   get text(): string {
     return this.#sources.join('') + this.#rest;
+  }
+
+  /** Its length, O(1). */
+  get length(): number {
+    return this.#length;
   }
 
   /**

@@ -60,7 +60,6 @@ export class Run {
   readonly createdAt = Date.now();
   /** every event, in order, with its time: the record of what happened */
   readonly events: StreamEvent[] = [];
-  #answerText = '';
   #reasoningText = '';
   /** the reasoning as the frames received it, so a view can take only what is new */
   #reasoningPieces: string[] = [];
@@ -83,7 +82,7 @@ export class Run {
   }
 
   get answerText(): string {
-    return this.#answerText;
+    return this.#markdown.text;
   }
 
   /** reactive: the run reached done, stopped, error or interrupted */
@@ -151,7 +150,6 @@ export class Run {
         if (this.status === 'waiting') this.status = 'thinking';
         break;
       case 'content':
-        this.#answerText += e.text;
         this.#markdown.append(e.text);
         this.#startAnswer();
         break;
@@ -208,7 +206,7 @@ export class Run {
       this.#reasoningPending = '';
       this.reasoningChars = this.#reasoningText.length;
     }
-    this.answerChars = this.#answerText.length;
+    this.answerChars = this.#markdown.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
       this.#renderedLength = Infinity;
       // the last words show at once; the check against a one-shot render waits for an idle moment
@@ -217,9 +215,9 @@ export class Run {
         this.answer = this.#markdown.finish();
         this.final = true;
       });
-    } else if (!this.#ended && this.#renderedLength !== this.#answerText.length) {
+    } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
       this.answer = this.#markdown.view();
-      this.#renderedLength = this.#answerText.length;
+      this.#renderedLength = this.#markdown.length;
     }
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
