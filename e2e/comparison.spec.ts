@@ -88,7 +88,7 @@ test('the trace panel shows a timeline, the numbers side by side, and searches t
   await expect(trace.locator('mark')).toHaveText('The user asks');
 });
 
-test('code blocks are highlighted and can be copied', async ({ page, sim, context }) => {
+test('code blocks are highlighted, wrap their long lines unless told not to, and can be copied', async ({ page, sim, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
   await send(page, 'Show code');
@@ -96,6 +96,13 @@ test('code blocks are highlighted and can be copied', async ({ page, sim, contex
   await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
   const code = panel.locator('pre code.language-python');
   await expect(code.locator('.hljs-keyword').first()).toHaveText('def');
+  const pre = panel.locator('pre').first();
+  const wrap = panel.getByRole('button', { name: 'Wrap long lines of this code' });
+  await expect(wrap).toHaveAttribute('aria-pressed', 'true');
+  await expect(pre).toHaveCSS('white-space', 'pre-wrap');
+  await wrap.click();
+  await expect(wrap).toHaveAttribute('aria-pressed', 'false');
+  await expect(pre).toHaveCSS('white-space', 'pre');
   await panel.getByRole('button', { name: 'Copy this code' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('def tokens_per_second(tokens: int, seconds: float) -> float:');
 });
