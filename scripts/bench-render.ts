@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { preview } from 'vite';
 import { startSim } from '../e2e/sim/server.ts';
-import { percentile } from '../src/lib/metrics/metrics.ts';
+import { percentile } from '../src/lib/metrics/sorted-sample.ts';
 import { Browser, type Page } from './cdp.ts';
 
 const args = process.argv.slice(2);

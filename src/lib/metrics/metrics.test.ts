@@ -1,7 +1,7 @@
 // Pins the run metrics to hand-computed values on synthetic timelines.
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../stream/events';
-import { gapStats, percentile, RunMetrics, type MetricsSnapshot } from './metrics';
+import { RunMetrics, type MetricsSnapshot } from './metrics';
 
 const open = (at: number): StreamEvent => ({ type: 'open', at, status: 200 });
 const think = (at: number, seq: number, text = 'r'): StreamEvent => ({ type: 'reasoning', text, at, seq });
@@ -31,29 +31,6 @@ function expectNoNaN(s: MetricsSnapshot): void {
   };
   walk(s);
 }
-
-describe('percentile', () => {
-  it.each([
-    [[1, 2, 3, 4], 50, 2.5], // rank 0.5*3 = 1.5 -> 2 + (3-2)*0.5
-    [[10, 20], 99, 19.9], // rank 0.99*1 = 0.99 -> 10 + 10*0.99
-    [[10, 20], 0, 10],
-    [[10, 20], 100, 20],
-    [[7], 95, 7], // one value: every percentile is that value
-    [[1, 2, 3, 4, 5], 25, 2], // rank 0.25*4 = 1 exactly
-  ])('percentile(%j, %d) = %d', (values, p, want) => {
-    expect(percentile(values, p)).toBeCloseTo(want, 10);
-  });
-
-  it('refuses empty input and p outside 0..100 instead of returning NaN', () => {
-    expect(() => percentile([], 50)).toThrow(RangeError);
-    expect(() => percentile([1], 101)).toThrow(RangeError);
-    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
-  });
-
-  it('gapStats is null for no gaps', () => {
-    expect(gapStats([])).toBeNull();
-  });
-});
 
 describe('thinking stream', () => {
   // start 1000; open 1100; an empty role chunk at 1150; 4 reasoning chunks; 3 content chunks; done 1600.

@@ -1,15 +1,10 @@
 // Turns one run's stream events into timing and token metrics: O(1) per event, cheap snapshots.
 import { isTokenEvent, type StreamEvent, type TokenSource } from '../stream/events';
+import { SortedSample, type SampleStats } from './sorted-sample.ts';
 
 export type TokenCount = { value: number; source: TokenSource };
 
-export interface GapStats {
-  count: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-}
+export type GapStats = SampleStats;
 
 export interface TokensPerChunk {
   /** true when every chunk's size came from cumulative usage deltas, not a guess */
@@ -41,34 +36,6 @@ export interface MetricsSnapshot {
 
 /** liveWindowMs: width of the live tok/s window (default 2000) */
 export type RunMetricsOptions = { liveWindowMs?: number };
-
-/**
- * Percentile by linear interpolation between closest ranks: numpy's default ('linear') method,
- * which vLLM's benchmark uses through np.percentile, so our ITL numbers compare with theirs.
- */
-export function percentile(sortedValues: ArrayLike<number>, p: number): number {
-  const n = sortedValues.length;
-  if (n === 0) throw new RangeError('percentile of no values');
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile out of range: ${p}`);
-  const rank = (p / 100) * (n - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.min(lo + 1, n - 1);
-  return sortedValues[lo]! + (sortedValues[hi]! - sortedValues[lo]!) * (rank - lo);
-}
-
-/** Summary of inter-chunk gaps; null when there are none, so no caller ever sees NaN. */
-export function gapStats(sortedGaps: ArrayLike<number>): GapStats | null {
-  if (sortedGaps.length === 0) return null;
-  let sum = 0;
-  for (let i = 0; i < sortedGaps.length; i++) sum += sortedGaps[i]!;
-  return {
-    count: sortedGaps.length,
-    meanMs: sum / sortedGaps.length,
-    p50Ms: percentile(sortedGaps, 50),
-    p95Ms: percentile(sortedGaps, 95),
-    p99Ms: percentile(sortedGaps, 99),
-  };
-}
 
 /** Index of the first element > x in an ascending array (n when none). */
 function upperBound(sorted: readonly number[], x: number): number {
@@ -119,9 +86,7 @@ export class RunMetrics {
   #exactTokens = 0;
   #histogram = new Map<number, number>();
 
-  #gaps: number[] = [];
-  #sortedGaps = new Float64Array(0);
-  #gapStatsCache: GapStats | null = null;
+  #gaps = new SortedSample();
 
   #usage: Extract<StreamEvent, { type: 'usage' }> | null = null;
   #reasoningTokens: number | null = null;
@@ -187,7 +152,7 @@ export class RunMetrics {
   #addChunk(): void {
     const at = this.#seqAt;
     const n = this.#chunkAt.length;
-    if (n > 0) this.#gaps.push(at - this.#chunkAt[n - 1]!);
+    if (n > 0) this.#gaps.add(at - this.#chunkAt[n - 1]!);
     this.#chunkAt.push(at);
     this.#seqHasChunk = true;
     // Usage that came earlier in this same seq already told us the chunk's size.
@@ -284,7 +249,7 @@ export class RunMetrics {
       promptTokens,
       decodeTps,
       liveTps: this.#liveTps(now ?? this.#lastEventAt ?? start, firstTokenAt),
-      itl: this.#itl(),
+      itl: this.#gaps.stats(),
       tpotMs,
       chunks,
       tokensPerChunk: this.#tokensPerChunk(chunks),
@@ -303,19 +268,6 @@ export class RunMetrics {
     const lo = upperBound(this.#chunkAt, t - this.#windowMs);
     const sumTo = (i: number): number => (i > 0 ? this.#tokenPrefix[i - 1]! : 0);
     return (sumTo(hi) - sumTo(lo)) / (denomMs / 1000);
-  }
-
-  #itl(): GapStats | null {
-    // sorting every gap on every snapshot is O(n log n) per frame; while streaming, re-sort only after 5%
-    // more gaps (percentiles move little), and exactly once the run has ended
-    const stale = this.#sortedGaps.length !== this.#gaps.length;
-    const grown = this.#gaps.length >= Math.max(this.#sortedGaps.length * 1.05, this.#sortedGaps.length + 1) || this.#gaps.length < 200;
-    if (stale && (grown || this.#endAt !== null)) {
-      // a typed array sorts numerically in native code; a comparator would box every double it compares
-      this.#sortedGaps = Float64Array.from(this.#gaps).sort();
-      this.#gapStatsCache = gapStats(this.#sortedGaps);
-    }
-    return this.#gapStatsCache;
   }
 
   #tokensPerChunk(chunks: number): TokensPerChunk {
