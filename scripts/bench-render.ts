@@ -84,7 +84,7 @@ async function run(tps: number, tokens: number) {
     await page.send('HeapProfiler.enable');
     await page.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
-  if (process.env.TRACE) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'] } });
+  if (process.env.TRACE) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] } });
   const before = await taskSeconds(page);
   const start = Date.now();
   const sentAt = await page.evaluate<number>(`window.__frames.length = 0, performance.now()`);
