@@ -1,7 +1,7 @@
 // Every comparison saved as it streams (about every half second, and at each end), and the list to reopen them.
 import type { IDBPDatabase } from 'idb';
 import { openPlaygroundDB, DB_NAME, type OpenOptions, type PlaygroundDB, type StoredComparison } from '../storage/db.ts';
-import { deleteComparison, getSetting, listComparisons, loadComparison, putComparison, saveComparison, saveRunProgress, setSetting, type LoadedComparison } from '../storage/history.ts';
+import { deleteComparison, getSetting, listComparisons, loadComparison, putComparison, saveComparison, saveRunProgress, savedMidStream, searchableRuns, setSetting, type LoadedComparison } from '../storage/history.ts';
 import { exportJSON, exportMarkdown, parseExport, withId } from '../storage/exchange.ts';
 import { newId, type Comparison, type Panel, type Recorder } from './comparison.svelte.ts';
 import { eventBatch, runId, setupAtStart, storedComparison, storedRun, titleOf, type RunPlace } from './record.svelte.ts';
@@ -169,7 +169,7 @@ export class History {
     if (!needle) return this.list;
     const has = (s: string) => s.toLowerCase().includes(needle);
     const db = await this.db;
-    const inAnswers = new Set(db ? (await db.getAll('runs')).filter((r) => has(r.answer) || has(r.reasoning)).map((r) => r.comparisonId) : []);
+    const inAnswers = new Set(db ? (await searchableRuns(db)).filter((r) => has(r.answer) || has(r.reasoning)).map((r) => r.comparisonId) : []);
     return this.list.filter((c) => inAnswers.has(c.id) || has(titleOf(c)) || has(c.system) || c.turns.some(has) || c.panels.some((p) => has(p.model)));
   }
 
@@ -192,7 +192,7 @@ export class History {
     if (!loaded) return null;
     const live = new Set([...this.#tracked.values()].map(runId));
     for (const { run } of loaded.runs) {
-      if ((run.status === 'waiting' || run.status === 'thinking' || run.status === 'answering') && !live.has(run.id)) {
+      if (savedMidStream(run) && !live.has(run.id)) {
         run.status = 'interrupted';
         this.#write((db) => db.put('runs', run).then(() => undefined));
       }

@@ -107,6 +107,12 @@ describe('History', () => {
       },
       { timeout: 3000, interval: 100 },
     );
+    // a save mid-stream writes only what is new: the record itself holds no text until the run ends
+    expect((await db.getAll('runs')).map((r) => [r.answer, r.reasoning])).toEqual([
+      ['', ''],
+      ['', ''],
+    ]);
+    expect((await first.history.search('B: ')).map((c) => c.id)).toEqual([first.c.id]);
     release();
     await settle();
     await first.history.settled();

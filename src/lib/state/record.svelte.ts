@@ -44,7 +44,9 @@ export interface RunPlace {
 
 export const runId = (place: Pick<RunPlace, 'comparisonId' | 'panelKey' | 'turn'>): string => `${place.comparisonId}/${place.panelKey}/${place.turn}`;
 
+/** A run's record; its text only once it has ended (its events carry the text while it streams). */
 export function storedRun(place: RunPlace, run: Run, eventCount: number): StoredRun {
+  const ended = run.ended;
   return {
     id: runId(place),
     comparisonId: place.comparisonId,
@@ -57,8 +59,8 @@ export function storedRun(place: RunPlace, run: Run, eventCount: number): Stored
     startedAt: run.createdAt,
     updatedAt: Date.now(),
     status: run.status === 'idle' ? 'waiting' : (run.status satisfies StoredRunStatus),
-    answer: run.answerText,
-    reasoning: run.reasoningText,
+    answer: ended ? run.answerText : '',
+    reasoning: ended ? run.reasoningText : '',
     toolCalls: run.toolCallsNow,
     errorMessage: run.error?.message ?? null,
     metrics: run.metricsNow,

@@ -60,7 +60,11 @@ export interface StoredRun {
   startedAt: number;
   updatedAt: number;
   status: StoredRunStatus;
-  /** the text so far: enough to search, list and export without replaying the events */
+  /**
+   * The whole text, written once the run has ended: enough to search, list and export without replaying
+   * the events. While it streams these stay empty and its event batches hold the text (writing all of it
+   * at every save made saving a long answer quadratic); `loadComparison` and `searchableRuns` fill them in.
+   */
   answer: string;
   reasoning: string;
   toolCalls: ToolCallState[];

@@ -79,13 +79,42 @@ export async function saveRunProgress(db: DB, run: StoredRun, batch: StoredEvent
   });
 }
 
+/** A run whose last save came while it streamed: it is still streaming, or a reload or a crash cut it off. */
+export const savedMidStream = (run: StoredRun): boolean => run.status === 'waiting' || run.status === 'thinking' || run.status === 'answering';
+
+/** The record with its text, which a run saved mid-stream has only in its events. */
+function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
+  if (!savedMidStream(run)) return run;
+  const answer: string[] = [];
+  const reasoning: string[] = [];
+  for (const e of events) {
+    if (e.type === 'content') answer.push(e.text);
+    else if (e.type === 'reasoning') reasoning.push(e.text);
+  }
+  return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
+}
+
+/** Every run's record with its text, for searching. */
+export async function searchableRuns(db: DB): Promise<StoredRun[]> {
+  const tx = db.transaction(['runs', 'events'], 'readonly');
+  const runs = await tx.objectStore('runs').getAll();
+  const out = await Promise.all(
+    runs.map(async (run) => (savedMidStream(run) ? withText(run, (await tx.objectStore('events').getAll(eventsOf(run.id))).flatMap((b) => b.events)) : run)),
+  );
+  await tx.done;
+  return out;
+}
+
 export async function loadComparison(db: DB, id: string): Promise<LoadedComparison | null> {
   const tx = db.transaction(['comparisons', 'runs', 'events'], 'readonly');
   const comparison = await tx.objectStore('comparisons').get(id);
   if (!comparison) return null;
   const runs = await tx.objectStore('runs').index('comparisonId').getAll(id);
   const withEvents = await Promise.all(
-    runs.map(async (run) => ({ run, events: (await tx.objectStore('events').getAll(eventsOf(run.id))).flatMap((b) => b.events) })),
+    runs.map(async (stored) => {
+      const events = (await tx.objectStore('events').getAll(eventsOf(stored.id))).flatMap((b) => b.events);
+      return { run: withText(stored, events), events };
+    }),
   );
   await tx.done;
   const column = (r: StoredRun) => comparison.panels.findIndex((p) => p.key === r.panelKey);
