@@ -164,3 +164,12 @@ test('an answer cut off by Max tokens says so, and the next one without the limi
   await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(panel.getByTestId('truncated')).toHaveCount(0);
 });
+
+test('once the page is idle, text in Chinese, Japanese, Korean and emoji is laid out off screen, hidden from people and screen readers', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  const sample = page.locator('.glyph-warmup');
+  await expect(sample).toHaveAttribute('aria-hidden', 'true');
+  await expect(sample).toContainText('你好');
+  const box = (await sample.boundingBox())!;
+  expect(box.x + box.width).toBeLessThan(0); // laid out (so the fonts are found), never in view
+});

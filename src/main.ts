@@ -53,6 +53,7 @@ async function boot(): Promise<void> {
   if (!link.send) comparison.draft = link.prompt;
   const theme = await Promise.race([history.preference<'dark' | 'light'>('theme'), new Promise<undefined>((r) => setTimeout(r, 300))]);
   mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { initialTheme: theme } });
+  comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
 }
 

@@ -1,5 +1,8 @@
 // The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
 import type { Sanitize } from '../markdown/sanitize.ts';
+import { loadHighlighter } from '../markdown/highlight.ts';
+import { warmUpGrammars, warmUpMarkdown } from '../markdown/warm-up.ts';
+import { inSpareTime } from './frame-loop.ts';
 import { RemoteEngine } from '../engines/remote.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { InBrowser } from './in-browser.svelte.ts';
@@ -142,6 +145,8 @@ export class Comparison {
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
   readonly #sanitize: Sanitize;
+  /** the highlighter is loading or loaded, and its grammars compile in idle moments */
+  #grammarsWarm = false;
   readonly #engine: Engine;
   recorder: Recorder | null = null;
 
@@ -212,9 +217,17 @@ export class Comparison {
     return last;
   }
 
-  /** The person is typing: load what the panels' first requests would wait for. */
+  /** The page has loaded: run the first answer's markdown path once, in idle moments (see warm-up.ts). */
+  warmUp(): void {
+    inSpareTime(warmUpMarkdown(this.#sanitize));
+  }
+
+  /** The person is typing: load what the panels' first requests would wait for, and compile the code grammars. */
   prepare(): void {
     for (const panel of this.panels) this.#engine.prepare?.(panel.setup.endpoint.dialect);
+    if (this.#grammarsWarm) return;
+    this.#grammarsWarm = true;
+    void loadHighlighter().then((hljs) => inSpareTime(warmUpGrammars(hljs)));
   }
 
   stopAll(): void {

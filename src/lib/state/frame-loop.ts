@@ -83,3 +83,17 @@ export function whenIdle(task: () => void): void {
     else idleScheduled = false;
   });
 }
+
+/**
+ * Optional work (warming caches) in spare time: one step per idle period, and only in a long one, which
+ * a page that is drawing (a stream, an animation) never has; unlike `whenIdle`, nothing forces a step.
+ */
+export function inSpareTime(steps: ReadonlyArray<() => void>): void {
+  const queue = [...steps];
+  const spare: (cb: (roomy: boolean) => void) => void =
+    typeof requestIdleCallback === 'function' ? (cb) => requestIdleCallback((deadline) => cb(deadline.timeRemaining() >= 40)) : (cb) => setTimeout(() => cb(true), 50);
+  spare(function next(roomy) {
+    if (roomy) queue.shift()?.();
+    if (queue.length) spare(next);
+  });
+}

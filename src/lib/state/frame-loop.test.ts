@@ -1,0 +1,25 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { inSpareTime } from './frame-loop.ts';
+
+describe('inSpareTime', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('runs one step per long idle period, in order, and none in the short idle moments between frames', () => {
+    const waiting: Array<(deadline: { timeRemaining(): number }) => void> = [];
+    vi.stubGlobal('requestIdleCallback', (cb: (deadline: { timeRemaining(): number }) => void) => waiting.push(cb));
+    const ran: string[] = [];
+    inSpareTime(['a', 'b', 'c'].map((name) => () => ran.push(name)));
+    const idle = (ms: number) => waiting.shift()!({ timeRemaining: () => ms });
+
+    idle(12); // a page that draws frames: 16 ms between them at most
+    idle(8);
+    expect(ran).toEqual([]);
+    idle(49);
+    expect(ran).toEqual(['a']);
+    idle(50);
+    idle(3);
+    idle(45);
+    expect(ran).toEqual(['a', 'b', 'c']);
+    expect(waiting).toEqual([]); // done: it stops asking
+  });
+});
