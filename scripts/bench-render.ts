@@ -144,5 +144,6 @@ async function taskSeconds(page: Page): Promise<number> {
 }
 
 async function waitAllDone(page: Page, timeout: number): Promise<void> {
-  await page.waitFor(`[...document.querySelectorAll('[data-testid="panel"] [data-testid="status"]')].filter((s) => s.getAttribute('data-state') === 'done').length === ${PANELS}`, timeout, 500);
+  // done, and the final render (the whole text once, in idle time) on screen: its cost counts too
+  await page.waitFor(`document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`, timeout, 500);
 }
