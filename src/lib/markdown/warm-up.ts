@@ -1,7 +1,6 @@
-// The first answer used to run cold code: marked, DOMPurify and each highlight.js grammar are compiled on
-// first use (here 24 and 60 ms for the first markdown lines, 1 to 54 ms per grammar), in the frames where
-// four panels start at once. These run the same paths once, on a sample, in small steps for idle moments.
-import type { HLJSApi } from 'highlight.js';
+// The first answer used to run cold code: marked's and DOMPurify's functions and regular expressions are
+// compiled on first use (here 24 and 60 ms for the first lines of markdown), in the frames where four panels
+// start at once. This runs the same path once, on a sample, in small steps for idle moments.
 import { IncrementalMarkdown } from './incremental.ts';
 import type { Sanitize } from './sanitize.ts';
 
@@ -33,9 +32,4 @@ export function warmUpMarkdown(sanitize: Sanitize): Array<() => void> {
     markdown.view();
   });
   return [...lines, () => void markdown.finish()];
-}
-
-/** Compiles one grammar per call (highlight.js compiles a language the first time it is used). */
-export function warmUpGrammars(hljs: HLJSApi): Array<() => void> {
-  return hljs.listLanguages().map((language) => () => void hljs.highlight('x = 1', { language }));
 }

@@ -1,7 +1,7 @@
 // The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { loadHighlighter } from '../markdown/highlight.ts';
-import { warmUpGrammars, warmUpMarkdown } from '../markdown/warm-up.ts';
+import { warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime } from './frame-loop.ts';
 import { RemoteEngine } from '../engines/remote.ts';
 import { EngineRouter } from '../engines/router.ts';
@@ -145,8 +145,6 @@ export class Comparison {
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
   readonly #sanitize: Sanitize;
-  /** the highlighter is loading or loaded, and its grammars compile in idle moments */
-  #grammarsWarm = false;
   readonly #engine: Engine;
   recorder: Recorder | null = null;
 
@@ -222,12 +220,10 @@ export class Comparison {
     inSpareTime(warmUpMarkdown(this.#sanitize));
   }
 
-  /** The person is typing: load what the panels' first requests would wait for, and compile the code grammars. */
+  /** The person is typing: load what the panels' first requests and the first code block would wait for. */
   prepare(): void {
     for (const panel of this.panels) this.#engine.prepare?.(panel.setup.endpoint.dialect);
-    if (this.#grammarsWarm) return;
-    this.#grammarsWarm = true;
-    void loadHighlighter().then((hljs) => inSpareTime(warmUpGrammars(hljs)));
+    void loadHighlighter();
   }
 
   stopAll(): void {
