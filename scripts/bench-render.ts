@@ -11,7 +11,7 @@ import { Browser, type Page } from './cdp.ts';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
-const PANELS = 4;
+const PANELS = Number(process.env.PANELS ?? 4);
 const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 
 const scenarios: Array<[number, number]> = only
