@@ -22,4 +22,14 @@ describe('inSpareTime', () => {
     expect(ran).toEqual(['a', 'b', 'c']);
     expect(waiting).toEqual([]); // done: it stops asking
   });
+
+  it('skips optional work where the browser cannot tell idle time', () => {
+    vi.stubGlobal('requestIdleCallback', undefined);
+    const step = vi.fn();
+    vi.useFakeTimers();
+    inSpareTime([step]);
+    vi.advanceTimersByTime(10_000);
+    vi.useRealTimers();
+    expect(step).not.toHaveBeenCalled();
+  });
 });

@@ -86,14 +86,14 @@ export function whenIdle(task: () => void): void {
 
 /**
  * Optional work (warming caches) in spare time: one step per idle period, and only in a long one, which
- * a page that is drawing (a stream, an animation) never has; unlike `whenIdle`, nothing forces a step.
+ * a page that is drawing (a stream, an animation) never has; unlike `whenIdle`, nothing forces a step, and
+ * a browser that cannot tell idle time (no `requestIdleCallback`) skips it.
  */
 export function inSpareTime(steps: ReadonlyArray<() => void>): void {
+  if (typeof requestIdleCallback !== 'function') return;
   const queue = [...steps];
-  const spare: (cb: (roomy: boolean) => void) => void =
-    typeof requestIdleCallback === 'function' ? (cb) => requestIdleCallback((deadline) => cb(deadline.timeRemaining() >= 40)) : (cb) => setTimeout(() => cb(true), 50);
-  spare(function next(roomy) {
-    if (roomy) queue.shift()?.();
-    if (queue.length) spare(next);
+  requestIdleCallback(function next(deadline) {
+    if (deadline.timeRemaining() >= 40) queue.shift()?.();
+    if (queue.length) requestIdleCallback(next);
   });
 }
