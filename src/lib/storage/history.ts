@@ -94,12 +94,17 @@ function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
   return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
 }
 
+/** A run's events, from all its batches in order. */
+async function eventsOfRun(store: { getAll(query: IDBKeyRange): Promise<StoredEventBatch[]> }, runId: string): Promise<StreamEvent[]> {
+  return (await store.getAll(eventsOf(runId))).flatMap((b) => b.events);
+}
+
 /** Every run's record with its text, for searching. */
 export async function searchableRuns(db: DB): Promise<StoredRun[]> {
   const tx = db.transaction(['runs', 'events'], 'readonly');
   const runs = await tx.objectStore('runs').getAll();
   const out = await Promise.all(
-    runs.map(async (run) => (savedMidStream(run) ? withText(run, (await tx.objectStore('events').getAll(eventsOf(run.id))).flatMap((b) => b.events)) : run)),
+    runs.map(async (run) => (savedMidStream(run) ? withText(run, await eventsOfRun(tx.objectStore('events'), run.id)) : run)),
   );
   await tx.done;
   return out;
@@ -112,7 +117,7 @@ export async function loadComparison(db: DB, id: string): Promise<LoadedComparis
   const runs = await tx.objectStore('runs').index('comparisonId').getAll(id);
   const withEvents = await Promise.all(
     runs.map(async (stored) => {
-      const events = (await tx.objectStore('events').getAll(eventsOf(stored.id))).flatMap((b) => b.events);
+      const events = await eventsOfRun(tx.objectStore('events'), stored.id);
       return { run: withText(stored, events), events };
     }),
   );
