@@ -62,6 +62,8 @@ test('export JSON, then import it: the same comparison, numbers and trace includ
   await historyButton.click();
   await sidebar.getByLabel('Import a JSON export').setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(json) });
   await expect(sidebar).toBeHidden();
+  // the replayed answers reach the screen in the next frames, their final renders in idle time after them
+  for (const i of [0, 1]) await expect(panels(page).nth(i).getByTestId('answer')).toHaveAttribute('data-final', 'true');
   expect(await panels(page).getByTestId('answer').allInnerTexts()).toEqual(before.answers);
   expect(await metric(panels(page).nth(0), 'ttft')).toBe(before.ttft);
   expect(await metric(panels(page).nth(1), 'tokens')).toBe(before.tokens);
