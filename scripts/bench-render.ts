@@ -12,6 +12,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
 const PANELS = Number(process.env.PANELS ?? 4);
+/** each case this many times: long-frame counts on a busy 2-core machine vary by half from run to run */
+const RUNS = Math.max(1, Number(process.env.RUNS ?? 1));
 const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 
 const scenarios: Array<[number, number]> = only
@@ -31,8 +33,18 @@ try {
     ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token'].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
-    const r = await run(tps, tokens);
-    console.log([tps, tokens, r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1)].join('\t'));
+    const results: Result[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      results.push(await run(tps, tokens));
+      console.log([tps, tokens, ...row(results.at(-1)!)].join('\t'));
+    }
+    if (RUNS > 1) {
+      // one run on a busy machine says little: the median of each column, then its range
+      const column = (k: number) => results.map((r) => Number(row(r)[k])).sort((a, b) => a - b);
+      const columns = row(results[0]!).map((_, k) => column(k));
+      console.log(['median', '', ...columns.map((c) => c[(c.length - 1) >> 1])].join('\t'));
+      console.log(['range', '', ...columns.map((c) => `${c[0]}–${c.at(-1)}`)].join('\t'));
+    }
   }
 } finally {
   await browser.close();
@@ -50,6 +62,13 @@ async function initialJs(): Promise<number> {
   const dist = join(process.cwd(), 'dist', 'assets');
   const files = readdirSync(dist).filter((f) => f.endsWith('.js') && loaded.includes(f));
   return files.reduce((kb, f) => kb + gzipSync(readFileSync(join(dist, f))).length / 1024, 0);
+}
+
+type Result = Awaited<ReturnType<typeof run>>;
+
+/** A result as the table's columns after the case's own two. */
+function row(r: Result): string[] {
+  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1)].map(String);
 }
 
 async function run(tps: number, tokens: number) {
