@@ -173,3 +173,17 @@ test('once the page is idle, text in Chinese, Japanese, Korean and emoji is laid
   const box = (await sample.boundingBox())!;
   expect(box.x + box.width).toBeLessThan(0); // laid out (so the fonts are found), never in view
 });
+
+test('the answers scroll on the compositor: their scroller is opaque, in both themes, and keeps its scrollbar', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  const scroller = panels(page).first().locator('.conversation');
+  // at DPR 1 the browser composites only opaque scrollers; a transparent one is repainted at every scroll
+  const style = () => scroller.evaluate((el) => ({ background: getComputedStyle(el).backgroundColor, overflowY: getComputedStyle(el).overflowY }));
+  const opaque = (color: string) => /^rgb\(/.test(color) || /^rgba\(.*,\s*1\)$/.test(color);
+  const first = await style();
+  expect(first.overflowY).toBe('scroll');
+  expect(opaque(first.background), first.background).toBe(true);
+  await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).click();
+  await expect.poll(async () => (await style()).background).not.toBe(first.background);
+  expect(opaque((await style()).background)).toBe(true);
+});
