@@ -42,7 +42,7 @@ try {
       // one run on a busy machine says little: the median of each column, then its range
       const column = (k: number) => results.map((r) => Number(row(r)[k])).sort((a, b) => a - b);
       const columns = row(results[0]!).map((_, k) => column(k));
-      console.log(['median', '', ...columns.map((c) => c[(c.length - 1) >> 1])].join('\t'));
+      console.log(['median', '', ...columns.map((c) => Number(percentile(c, 50).toFixed(1)))].join('\t'));
       console.log(['range', '', ...columns.map((c) => `${c[0]}–${c.at(-1)}`)].join('\t'));
     }
   }
