@@ -3,7 +3,7 @@ import type { Sanitize } from '../markdown/sanitize.ts';
 import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime } from './frame-loop.ts';
-import { RemoteEngine } from '../engines/remote.ts';
+import { RemoteInWorker } from '../engines/remote-in-worker.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { InBrowser } from './in-browser.svelte.ts';
 import { discover, type ModelInfo } from '../engines/discovery.ts';
@@ -151,7 +151,7 @@ export class Comparison {
   constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser()) {
     this.#sanitize = sanitize;
     this.inBrowser = inBrowser;
-    this.#engine = engine ?? new EngineRouter(new RemoteEngine(), inBrowser.engine);
+    this.#engine = engine ?? new EngineRouter(new RemoteInWorker(), inBrowser.engine);
     this.endpoints = endpoints;
     // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
     void endpoints.ready.then(() => {
