@@ -76,7 +76,7 @@ export class RemoteInWorker implements Engine {
       return null;
     }
     this.#worker.addEventListener('message', (e) => this.#receive(e.data));
-    const fail = (e: Event) => this.#fail((e as ErrorEvent).message || 'it stopped');
+    const fail = (e: Event) => this.#fail((e as ErrorEvent).message || 'the browser gave no reason');
     this.#worker.addEventListener('error', fail);
     this.#worker.addEventListener('messageerror', fail);
     return this.#worker;
