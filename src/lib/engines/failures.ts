@@ -82,3 +82,8 @@ export function stallFailure(seconds: number, at: number): ErrorEvent {
 export function droppedFailure(detail: string, at: number): ErrorEvent {
   return { type: 'error', kind: 'dropped', message: 'The connection broke while the answer was streaming. The text so far is kept.', detail, at };
 }
+
+/** A failure that escaped an engine, which turns every expected one into an event: a bug, shown rather than swallowed. */
+export function appFailure(err: unknown, at: number): ErrorEvent {
+  return { type: 'error', kind: 'protocol', message: `Something went wrong in the app: ${(err as Error).message}`, detail: (err as Error).stack, at };
+}

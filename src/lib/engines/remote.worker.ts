@@ -1,6 +1,7 @@
 // Reads remote streams beside the page: fetch, SSE decoding, JSON parsing and normalizing run here, and
 // the page gets the events in a few batches a frame instead of a task per network chunk.
 import type { StreamEvent } from '../stream/events.ts';
+import { appFailure } from './failures.ts';
 import { RemoteEngine } from './remote.ts';
 import type { ChatRequest } from './types.ts';
 
@@ -23,7 +24,7 @@ export interface FromStreamWorker {
  * How long events wait to travel together. Each chunk's time is taken here when it arrives; only its
  * trip to the page waits, and the page draws at most every 33 ms.
  */
-export const BATCH_MS = 8;
+const BATCH_MS = 8;
 
 const engine = new RemoteEngine();
 const running = new Map<number, AbortController>();
@@ -54,8 +55,7 @@ async function run(id: number, request: ChatRequest): Promise<void> {
   try {
     for await (const event of engine.stream(request, controller.signal)) queue(id, event);
   } catch (err) {
-    // the engine turns failures into events; anything that still escapes is a bug, shown rather than lost
-    queue(id, { type: 'error', kind: 'protocol', message: `Something went wrong in the app: ${(err as Error).message}`, detail: (err as Error).stack, at: performance.now() });
+    queue(id, appFailure(err, performance.now()));
   } finally {
     running.delete(id);
     queue(id, null);

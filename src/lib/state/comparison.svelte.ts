@@ -5,6 +5,7 @@ import { warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
 import { EngineRouter } from '../engines/router.ts';
+import { appFailure } from '../engines/failures.ts';
 import { InBrowser } from './in-browser.svelte.ts';
 import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS } from '../stream/dialects.ts';
@@ -113,7 +114,7 @@ export class Panel {
       for await (const event of engine.stream(request, controller.signal)) run.apply(event);
     } catch (err) {
       // engines turn failures into events; anything that still escapes is a bug, shown rather than swallowed
-      run.apply({ type: 'error', kind: 'protocol', message: `Something went wrong in the app: ${(err as Error).message}`, detail: (err as Error).stack, at: performance.now() });
+      run.apply(appFailure(err, performance.now()));
     }
     if (!run.ended) run.apply({ type: 'stopped', at: performance.now() });
     if (this.#controller === controller) this.#controller = null;
