@@ -25,6 +25,20 @@ export interface LinkPanel {
   server?: string;
 }
 
+/** From the next load on, IndexedDB opens `ms` late, as on a busy machine or behind another tab's upgrade. */
+export async function slowStorage(page: Page, ms: number): Promise<void> {
+  await page.addInitScript((ms) => {
+    const open = indexedDB.open.bind(indexedDB);
+    indexedDB.open = (...args: Parameters<IDBFactory['open']>) => {
+      const request = open(...args);
+      const listen = request.addEventListener.bind(request);
+      request.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) =>
+        listen(type, type === 'success' ? (e: Event) => setTimeout(() => listener(e), ms) : listener, options)) as typeof request.addEventListener;
+      return request;
+    };
+  }, ms);
+}
+
 /** Opens the app through its deep link. */
 export async function openApp(page: Page, panels: LinkPanel[], extra: Record<string, string> = {}): Promise<void> {
   const q = new URLSearchParams();

@@ -1,6 +1,6 @@
 // A person never loses a comparison: reloads mid-stream, reopens from the history, exports, imports, shares.
 import { readFile } from 'node:fs/promises';
-import { expect, metric, openApp, panels, send, test } from './fixtures.ts';
+import { expect, metric, openApp, panels, send, slowStorage, test } from './fixtures.ts';
 
 const THINKING = 'Qwen/Qwen3-Next-80B-A3B-Thinking';
 const INSTRUCT = 'Qwen/Qwen3-Next-80B-A3B-Instruct';
@@ -31,6 +31,21 @@ test('a reload mid-stream: the comparison comes back, the cut-off run marked int
   // the reload did not send again, and the slow panel can be asked again
   await slow.getByTestId('regenerate').click();
   await expect(slow.getByTestId('status')).toHaveAttribute('data-state', 'answering');
+});
+
+test('storage that answers late still brings the last comparison back', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  await send(page, 'A question worth keeping');
+  await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(page).not.toHaveURL(/panel=/); // saved: a reload now reopens it
+  await slowStorage(page, 2500);
+  await page.reload();
+  // the page does not wait that long: a fresh panel first, then the comparison once storage answers
+  await expect(page.getByTestId('prompt')).toBeVisible();
+  await expect(page.locator('.user-turn')).toHaveText(['A question worth keeping']);
+  await expect(panels(page)).toHaveCount(1);
+  await expect(panels(page).nth(0)).toHaveAttribute('data-model', INSTRUCT);
+  await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
 });
 
 test('export JSON, then import it: the same comparison, numbers and trace included', async ({ page, sim }) => {
@@ -169,5 +184,11 @@ test('the theme a person picks outlives the page', async ({ page, sim }) => {
     );
   await expect.poll(saved).toBe(chosen);
   await page.reload();
+  await expect(html).toHaveAttribute('data-theme', chosen);
+
+  // a busy machine: storage answers only after the page has been shown in the system's theme
+  await slowStorage(page, 1000);
+  await page.reload();
+  await expect(page.getByTestId('prompt')).toBeVisible();
   await expect(html).toHaveAttribute('data-theme', chosen);
 });

@@ -9,6 +9,7 @@ import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.t
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import type { LoadedComparison } from './lib/storage/history.ts';
 import './app.css';
 
 // developer knobs: `?perf=1` records byte-to-screen lags for the render benchmark, `?hz=N` sets the update rate
@@ -34,25 +35,41 @@ history.onSaved = () => {
 addEventListener('pagehide', () => history.saveNow());
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && history.saveNow());
 
+/** What `promise` gives if it settles within `ms`, else `otherwise`: storage that answers late must not keep the page blank. */
+function within<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((r) => setTimeout(() => r(otherwise), ms))]);
+}
+
+async function reopen(saved: LoadedComparison): Promise<void> {
+  await within(endpoints.ready, 500, undefined);
+  comparison.load(saved);
+}
+
 async function boot(): Promise<void> {
+  // read alongside the comparison; a read slower than the wait below still applies when it lands (see App)
+  const savedTheme = history.preference<'dark' | 'light'>('theme').catch(() => undefined);
   if (link.panels.length) {
     for (const p of link.panels)
       comparison.addPanel({ endpoint: endpointOf(p), model: p.model, thinking: link.thinking, params: {} });
     comparison.system = link.system;
   } else {
-    // a storage that does not answer soon (another tab blocking an upgrade) must not keep the page blank
-    const saved = await Promise.race([history.current(), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
-    if (saved) {
-      await Promise.race([endpoints.ready, new Promise((r) => setTimeout(r, 500))]);
-      comparison.load(saved);
-    } else {
+    // storage can answer late (a busy machine, another tab blocking an upgrade): start with a fresh panel then,
+    // and bring the last comparison back when it does answer, unless a prompt went out meanwhile
+    const current = history.current().catch(() => null);
+    const saved = await within(current, 1500, null);
+    if (saved) await reopen(saved);
+    else {
       comparison.addPanel({ endpoint: { baseURL: 'http://127.0.0.1:8000/v1', dialect: 'vllm' }, model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', thinking: link.thinking, params: {} });
+      void current.then((late) => {
+        if (late && comparison.turns.length === 0) void reopen(late);
+      });
     }
   }
   if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
   if (!link.send) comparison.draft = link.prompt;
-  const theme = await Promise.race([history.preference<'dark' | 'light'>('theme'), new Promise<undefined>((r) => setTimeout(r, 300))]);
-  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { initialTheme: theme } });
+  // a short wait so the first paint is in the saved theme
+  await within(savedTheme, 300, undefined);
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { savedTheme } });
   comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
 }
