@@ -15,7 +15,30 @@ test('a reload mid-stream: the comparison comes back, the cut-off run marked int
   await expect(fast.getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(slow.getByTestId('status')).toHaveAttribute('data-state', 'answering');
   await expect(slow.getByTestId('answer')).toContainText('Qwen3-Next');
-  await page.waitForTimeout(700); // at least one save after the first words
+  // reload once a save holds the first words of the run still streaming
+  const savedSoFar = () =>
+    page.evaluate(
+      (model) =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open('qwen-playground');
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['runs', 'events']);
+            tx.objectStore('runs').getAll().onsuccess = ({ target }) => {
+              const run = (target as IDBRequest<{ id: string; model: string }[]>).result.find((r) => r.model === model);
+              if (!run) return resolve('');
+              tx.objectStore('events').getAll(IDBKeyRange.bound([run.id, 0], [run.id, Infinity])).onsuccess = ({ target }) =>
+                resolve(
+                  (target as IDBRequest<{ events: { type: string; text?: string }[] }[]>).result
+                    .flatMap((batch) => batch.events)
+                    .map((e) => (e.type === 'content' ? e.text : ''))
+                    .join(''),
+                );
+            };
+          };
+        }),
+      INSTRUCT,
+    );
+  await expect.poll(savedSoFar).toContain('Qwen3-Next');
   const fastAnswer = await fast.getByTestId('answer').innerText();
   await page.reload();
 
