@@ -11,6 +11,8 @@ import { ScriptedEngine } from './scripted-engine.test-support.ts';
 
 const identity = (html: string) => html;
 const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Waits on the periodic save, which a machine busy with other test files can hold up for seconds. */
+const TIMER_SAVE_WAIT_MS = 10_000;
 let n = 0;
 
 /** One page: its own History and Comparison over the named database, like a tab. */
@@ -105,7 +107,7 @@ describe('History', () => {
           ['answering', 'B: ', 2],
         ]);
       },
-      { timeout: 3000, interval: 100 },
+      { timeout: TIMER_SAVE_WAIT_MS, interval: 100 },
     );
     // a save mid-stream writes only what is new: the record itself holds no text until the run ends
     expect((await db.getAll('runs')).map((r) => [r.answer, r.reasoning])).toEqual([
@@ -123,7 +125,7 @@ describe('History', () => {
       ['done', 'B: q', ['open', 'content', 'content', 'done']],
     ]);
     expect(after!.runs[0]!.events.every((e) => e.at >= 0 && e.at < 5_000)).toBe(true);
-  });
+  }, TIMER_SAVE_WAIT_MS + 5_000);
 
   it('regenerate replaces the saved run; taking a turn back deletes its runs', async () => {
     const name = `h-${n++}`;
@@ -209,14 +211,14 @@ describe('History', () => {
             ['B', 'done', 'B: q', 4],
           ]);
         },
-        { timeout: 3000, interval: 100 },
+        { timeout: TIMER_SAVE_WAIT_MS, interval: 100 },
       );
       await history.settled();
       expect(history.notice).toBeNull();
     } finally {
       IDBObjectStore.prototype.put = put;
     }
-  });
+  }, TIMER_SAVE_WAIT_MS + 5_000);
 
   it('a run that ends while a save is on its way still gets its end saved', async () => {
     const { c, history, name } = await answered('q'); // the comparison exists; its runs end at once
