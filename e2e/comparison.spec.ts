@@ -187,3 +187,27 @@ test('the answers scroll on the compositor: their scroller is opaque, in both th
   await expect.poll(async () => (await style()).background).not.toBe(first.background);
   expect(opaque((await style()).background)).toBe(true);
 });
+
+test('past the browser’s 6 connections to one server, across tabs, the waiting panel says it may be waiting inside the browser', async ({ page, sim, context }) => {
+  const slow = `${sim.url}/vllm,tps=8,answer=400/v1`;
+  await openApp(page, [0, 1, 2, 3].map(() => ({ model: INSTRUCT, endpoint: slow })));
+  await send(page, 'Four long answers');
+  for (let i = 0; i < 4; i++) await expect(panels(page).nth(i).getByTestId('status')).toHaveAttribute('data-state', 'answering');
+
+  const other = await context.newPage();
+  await openApp(other, [0, 1, 2].map(() => ({ model: INSTRUCT, endpoint: slow })));
+  await send(other, 'Three more');
+  // 4 + 3 streams, 6 connections: two answer, one waits in the browser and says so
+  await expect(other.locator('[data-testid="status"][data-state="answering"]')).toHaveCount(2);
+  const waiting = panels(other).filter({ has: other.locator('[data-testid="status"][data-state="waiting"]') });
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting.getByTestId('queued')).toContainText(`this and other tabs have 7 requests open to ${sim.url}`);
+  await expect(waiting.getByTestId('queued')).toContainText('at most 6 connections to one server over HTTP/1.1');
+  await expect(other.getByTestId('queued')).toHaveCount(1);
+  await expect(page.getByTestId('queued')).toHaveCount(0); // the first tab's panels all answer
+
+  // the first tab stops: a connection frees, the queued request goes out and the note goes away
+  await page.keyboard.press('Escape');
+  await expect(other.locator('[data-testid="status"][data-state="answering"]')).toHaveCount(3);
+  await expect(other.getByTestId('queued')).toHaveCount(0);
+});

@@ -32,7 +32,10 @@ history.onSaved = () => {
 };
 
 // leaving or hiding the page: write what streamed since the last save, rather than up to half a second less
-addEventListener('pagehide', () => history.saveNow());
+addEventListener('pagehide', () => {
+  history.saveNow();
+  comparison.streams.goodbye();
+});
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && history.saveNow());
 
 /** What `promise` gives if it settles within `ms`, else `otherwise`: storage that answers late must not keep the page blank. */

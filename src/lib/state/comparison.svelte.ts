@@ -4,6 +4,7 @@ import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
+import { OpenStreams } from './open-streams.svelte.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { appFailure } from '../engines/failures.ts';
 import { InBrowser } from './in-browser.svelte.ts';
@@ -145,12 +146,15 @@ export class Comparison {
   settings = $state<Settings>({ stallTimeoutS: 120 });
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
+  /** streams open per server here and in other tabs: past the browser's limit, requests wait in the browser */
+  readonly streams: OpenStreams;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
   recorder: Recorder | null = null;
 
-  constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser()) {
+  constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser(), streams = new OpenStreams()) {
     this.#sanitize = sanitize;
+    this.streams = streams;
     this.inBrowser = inBrowser;
     this.#engine = engine ?? new EngineRouter(new RemoteInWorker(), inBrowser.engine);
     this.endpoints = endpoints;
@@ -244,8 +248,14 @@ export class Comparison {
 
   async #startPanel(panel: Panel, turn: number): Promise<void> {
     const onStart = (run: Run) => this.recorder?.runStarted(this, panel, turn, run);
-    const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
-    this.recorder?.runEnded(this, panel, turn, run);
+    const { dialect, baseURL } = panel.setup.endpoint;
+    const close = dialect === 'webllm' ? () => {} : this.streams.open(baseURL);
+    try {
+      const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
+      this.recorder?.runEnded(this, panel, turn, run);
+    } finally {
+      close();
+    }
   }
 
   /** Starts afresh with the same panels: a new history record, no turns. */
