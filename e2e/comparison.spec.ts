@@ -82,7 +82,7 @@ test('the trace panel shows a timeline, the numbers side by side, and searches t
   const sizes = table.getByRole('row', { name: /Chunk sizes/ }).getByRole('cell');
   await expect(sizes.nth(0)).toHaveText(/^1×\d+$/);
   await expect(sizes.nth(1)).toHaveText(/^([12]×\d+ )?3×\d+$/);
-  await expect(table.getByRole('row', { name: /Output tokens/ })).toContainText('(server)');
+  await expect(table.getByRole('row', { name: /Tokens counted by/ }).getByRole('cell')).toHaveText(['server', 'server']);
   await trace.getByLabel('Search the reasoning').fill('the user asks');
   await expect(trace.getByTestId('reasoning-matches')).toHaveText('1 match');
   await expect(trace.locator('mark')).toHaveText('The user asks');
