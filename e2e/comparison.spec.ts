@@ -212,11 +212,13 @@ test('past the browser’s 6 connections to one server, across tabs, the waiting
   await expect(other.getByTestId('queued')).toHaveCount(0);
 });
 
-test('four panels on a 1280-wide screen show each model’s whole name, with the status and actions on the line below', async ({ page, sim }) => {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  const models = [THINKING, INSTRUCT, 'qwen/qwen3-next-80b-a3b-thinking', 'Qwen/Qwen3-8B'];
-  await openApp(page, models.map((model) => ({ model, endpoint: `${sim.url}/vllm/v1` })));
-  const names = page.locator('.model-name');
-  await expect(names).toHaveText(models.map((m) => m.split('/').at(-1)!));
-  for (const name of await names.all()) expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-});
+for (const [width, height, count] of [[1280, 800, 4], [1920, 1080, 3]] as const) {
+  test(`${count} panels on a ${width}-wide screen show each model’s whole name, with the status and actions on the line below`, async ({ page, sim }) => {
+    await page.setViewportSize({ width, height });
+    const models = [THINKING, INSTRUCT, 'qwen/qwen3-next-80b-a3b-thinking', 'Qwen/Qwen3-8B'].slice(0, count);
+    await openApp(page, models.map((model) => ({ model, endpoint: `${sim.url}/vllm/v1` })));
+    const names = page.locator('.model-name');
+    await expect(names).toHaveText(models.map((m) => m.split('/').at(-1)!));
+    for (const name of await names.all()) expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  });
+}
