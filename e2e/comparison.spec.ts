@@ -188,7 +188,7 @@ test('the answers scroll on the compositor: their scroller is opaque, in both th
   expect(opaque((await style()).background)).toBe(true);
 });
 
-test('past the browser’s 6 connections to one server, across tabs, the waiting panel says it may be waiting inside the browser', async ({ page, sim, context }) => {
+test('past the browser’s 6 connections to one server, across tabs, the request that waits says so in its answer', async ({ page, sim, context }) => {
   const slow = `${sim.url}/vllm,tps=8,answer=400/v1`;
   await openApp(page, [0, 1, 2, 3].map(() => ({ model: INSTRUCT, endpoint: slow })));
   await send(page, 'Four long answers');
@@ -197,19 +197,20 @@ test('past the browser’s 6 connections to one server, across tabs, the waiting
   const other = await context.newPage();
   await openApp(other, [0, 1, 2].map(() => ({ model: INSTRUCT, endpoint: slow })));
   await send(other, 'Three more');
-  // 4 + 3 streams, 6 connections: two answer, one waits in the browser and says so
+  // 4 + 3 streams, 6 connections: two answer, the third waits in the browser and says why
   await expect(other.locator('[data-testid="status"][data-state="answering"]')).toHaveCount(2);
-  const waiting = panels(other).filter({ has: other.locator('[data-testid="status"][data-state="waiting"]') });
-  await expect(waiting).toHaveCount(1);
-  await expect(waiting.getByTestId('queued')).toContainText(`this and other tabs have 7 requests open to ${sim.url}`);
-  await expect(waiting.getByTestId('queued')).toContainText('at most 6 connections to one server over HTTP/1.1');
-  await expect(other.getByTestId('queued')).toHaveCount(1);
-  await expect(page.getByTestId('queued')).toHaveCount(0); // the first tab's panels all answer
+  const third = panels(other).nth(2);
+  await expect(third.getByTestId('status')).toHaveAttribute('data-state', 'waiting');
+  const note = third.getByRole('note');
+  await expect(note).toContainText(`Sent while 6 other requests to ${sim.url} were open in this and other tabs`);
+  await expect(note).toContainText('at most 6 connections to one server over HTTP/1.1, so this request waited in the browser');
+  await expect(other.getByText('Sent while')).toHaveCount(1);
+  await expect(page.getByText('Sent while')).toHaveCount(0);
 
-  // the first tab stops: a connection frees, the queued request goes out and the note goes away
+  // the first tab stops: a connection frees and the request goes out; the note stays with its time to first token
   await page.keyboard.press('Escape');
-  await expect(other.locator('[data-testid="status"][data-state="answering"]')).toHaveCount(3);
-  await expect(other.getByTestId('queued')).toHaveCount(0);
+  await expect(third.getByTestId('status')).toHaveAttribute('data-state', 'answering');
+  await expect(note).toContainText('its time to first token includes that wait');
 });
 
 for (const [width, height, count] of [[1280, 800, 4], [1920, 1080, 3]] as const) {

@@ -9,6 +9,7 @@ import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.t
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import { OpenStreams, tabsChannel } from './lib/state/open-streams.ts';
 import type { LoadedComparison } from './lib/storage/history.ts';
 import './app.css';
 
@@ -19,7 +20,7 @@ setFlushRate(Number(query.get('hz')));
 
 const history = new History();
 const endpoints = new Endpoints(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')));
-const comparison = new Comparison(createSanitizer(window), undefined, endpoints);
+const comparison = new Comparison(createSanitizer(window), undefined, endpoints, undefined, new OpenStreams(tabsChannel()));
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;

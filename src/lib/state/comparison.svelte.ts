@@ -4,7 +4,7 @@ import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
-import { OpenStreams } from './open-streams.svelte.ts';
+import { CONNECTIONS_PER_SERVER, OpenStreams, waitedInBrowser } from './open-streams.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { appFailure } from '../engines/failures.ts';
 import { InBrowser } from './in-browser.svelte.ts';
@@ -247,14 +247,19 @@ export class Comparison {
   }
 
   async #startPanel(panel: Panel, turn: number): Promise<void> {
-    const onStart = (run: Run) => this.recorder?.runStarted(this, panel, turn, run);
     const { dialect, baseURL } = panel.setup.endpoint;
-    const close = dialect === 'webllm' ? () => {} : this.streams.open(baseURL);
+    const stream = dialect === 'webllm' ? null : this.streams.open(baseURL);
+    const onStart = (run: Run) => {
+      // behind the browser's limit the request waits for a connection: said in the run itself, so it stays
+      // with the time to first token it inflates (in the history and exports too)
+      if (stream && stream.ahead >= CONNECTIONS_PER_SERVER) run.apply(waitedInBrowser(baseURL, stream.ahead, performance.now()));
+      this.recorder?.runStarted(this, panel, turn, run);
+    };
     try {
       const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
       this.recorder?.runEnded(this, panel, turn, run);
     } finally {
-      close();
+      stream?.close();
     }
   }
 

@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { Comparison } from './comparison.svelte.ts';
+import { OpenStreams } from './open-streams.ts';
 import { ScriptedEngine } from './scripted-engine.test-support.ts';
 
 const identity = (html: string) => html;
@@ -106,5 +107,20 @@ describe('Comparison', () => {
     expect(late.runs.length).toBe(2);
     expect(late.runs[0]).toBeUndefined();
     expect(late.runs[1]?.answerText).toBe('C: two');
+  });
+
+  it('a request sent behind 6 open streams to its server says in its run that it waited in the browser; one to another server does not', async () => {
+    const streams = new OpenStreams(null);
+    const elsewhere = Array.from({ length: 6 }, () => streams.open('http://h:8000/v1')); // e.g. another tab's
+    const c = new Comparison(identity, new ScriptedEngine(), undefined, undefined, streams);
+    const behind = c.addPanel({ endpoint: { baseURL: 'http://h:8000/v1', dialect: 'vllm' }, model: 'A', thinking: 'default', params: {} });
+    const free = c.addPanel({ endpoint: { baseURL: 'http://other:8000/v1', dialect: 'vllm' }, model: 'B', thinking: 'default', params: {} });
+    c.send('q');
+    await settle();
+    expect(behind.latest!.warnings).toEqual([expect.stringMatching(/^Sent while 6 other requests to http:\/\/h:8000 were open/)]);
+    expect(behind.latest!.events.find((e) => e.type === 'warning')).toBeDefined(); // saved and replayed with the run
+    expect(free.latest!.warnings).toEqual([]);
+    expect(streams.total('http://h:8000')).toBe(6); // the run ended: its stream no longer counts
+    elsewhere.forEach((s) => s.close());
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OpenStreams, serverOf, type Channel } from './open-streams.svelte.ts';
+import { OpenStreams, serverOf, waitedInBrowser, type Channel } from './open-streams.ts';
 
 let n = 0;
 const channels: BroadcastChannel[] = [];
@@ -14,7 +14,7 @@ function tabs(count: number, now?: () => number): OpenStreams[] {
 }
 const closers: Array<() => void> = [];
 const open = (tab: OpenStreams, baseURL: string, times = 1) => {
-  for (let i = 0; i < times; i++) closers.push(tab.open(baseURL));
+  for (let i = 0; i < times; i++) closers.push(tab.open(baseURL).close);
 };
 
 afterEach(() => {
@@ -35,7 +35,7 @@ describe('OpenStreams', () => {
 
   it('a stream that ends stops counting, once however often it is closed', () => {
     const [tab] = tabs(1);
-    const close = tab!.open('http://h:1/v1');
+    const { close } = tab!.open('http://h:1/v1');
     open(tab!, 'http://h:1/v1');
     close();
     close();
@@ -45,7 +45,9 @@ describe('OpenStreams', () => {
   it("adds the other tabs' streams, and forgets a tab that says goodbye", async () => {
     const [a, b] = tabs(2);
     open(a!, 'http://h:1/v1', 4);
-    open(b!, 'http://h:1/v1', 3);
+    await vi.waitFor(() => expect(b!.total('http://h:1')).toBe(4));
+    // each new stream learns how many were open before it: the 7th goes out behind 6
+    expect([0, 1, 2].map(() => b!.open('http://h:1/v1')).map((s) => (closers.push(s.close), s.ahead))).toEqual([4, 5, 6]);
     await vi.waitFor(() => expect([a!.total('http://h:1'), b!.total('http://h:1')]).toEqual([7, 7]));
     a!.goodbye();
     await vi.waitFor(() => expect(b!.total('http://h:1')).toBe(3));
@@ -72,9 +74,17 @@ describe('OpenStreams', () => {
     expect(b!.total('http://h:1')).toBe(0);
   });
 
+  it('the note for a request sent behind the limit: certain over http, conditional over https', () => {
+    expect(waitedInBrowser('http://127.0.0.1:8000/v1', 6, 5).message).toBe(
+      'Sent while 6 other requests to http://127.0.0.1:8000 were open in this and other tabs. A browser opens at most 6 connections to one server over HTTP/1.1, ' +
+        'so this request waited in the browser until one of them ended, and its time to first token includes that wait. Stop an answer, or use an HTTP/2 endpoint, to run them all at once.',
+    );
+    expect(waitedInBrowser('https://nim.example/v1', 7, 5).message).toContain('so if this server speaks HTTP/1.1, this request waited in the browser');
+  });
+
   it('without BroadcastChannel it counts this tab alone', () => {
     const tab = new OpenStreams(null);
-    closers.push(tab.open('http://h:1/v1'));
+    closers.push(tab.open('http://h:1/v1').close);
     expect(tab.total('http://h:1/v1')).toBe(1);
   });
 });

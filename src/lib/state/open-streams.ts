@@ -1,6 +1,7 @@
 // Streams open to each server, in this tab and the app's other tabs: a browser opens at most 6 connections
 // to one server over HTTP/1.1 (vLLM, SGLang, llama.cpp and Ollama speak HTTP/1.1), so a 7th request waits
 // inside the browser, not at the server, and nothing on the wire says so.
+import type { StreamEvent } from '../stream/events.ts';
 
 /** Chromium's, Firefox's and Safari's limit of HTTP/1.1 connections to one host. */
 export const CONNECTIONS_PER_SERVER = 6;
@@ -34,10 +35,9 @@ export class OpenStreams {
   readonly #mine = new Map<string, number>();
   readonly #others = new Map<string, { counts: Record<string, number>; heardAt: number }>();
   #heartbeat: ReturnType<typeof setInterval> | null = null;
-  /** bumped on every change: what `total` reads, so views that show it follow */
-  #version = $state(0);
 
-  constructor(channel: Channel | null = openChannel(), now: () => number = Date.now) {
+  /** `channel`: where the app's tabs talk (`tabsChannel()`); without one it counts this tab's streams alone. */
+  constructor(channel: Channel | null = null, now: () => number = Date.now) {
     this.#channel = channel;
     this.#now = now;
     if (!channel) return;
@@ -45,13 +45,17 @@ export class OpenStreams {
     channel.postMessage({ tab: this.#tab, hello: true });
   }
 
-  /** Counts a stream to the server of `baseURL` until the returned function is called. */
-  open(baseURL: string): () => void {
+  /**
+   * Counts a stream to the server of `baseURL` until `close` is called. `ahead`: the streams already open
+   * to that server, here and in other tabs, when this one went out (from 6 on, it waits in the browser).
+   */
+  open(baseURL: string): { ahead: number; close: () => void } {
+    const ahead = this.total(baseURL);
     const server = serverOf(baseURL);
     this.#mine.set(server, (this.#mine.get(server) ?? 0) + 1);
     this.#changed();
     let closed = false;
-    return () => {
+    const close = () => {
       if (closed) return;
       closed = true;
       const left = this.#mine.get(server)! - 1;
@@ -59,11 +63,11 @@ export class OpenStreams {
       else this.#mine.delete(server);
       this.#changed();
     };
+    return { ahead, close };
   }
 
-  /** Streams open to the server of `baseURL`, in this tab and the others (reactive). */
+  /** Streams open to the server of `baseURL`, in this tab and the others. */
   total(baseURL: string): number {
-    void this.#version;
     const server = serverOf(baseURL);
     const cutoff = this.#now() - FORGET_MS;
     let n = this.#mine.get(server) ?? 0;
@@ -81,19 +85,12 @@ export class OpenStreams {
     if ('bye' in message) this.#others.delete(message.tab);
     else if (Object.keys(message.counts).length) this.#others.set(message.tab, { counts: message.counts, heardAt: this.#now() });
     else this.#others.delete(message.tab);
-    this.#version++;
   }
 
   #changed(): void {
-    this.#version++;
     this.#announce();
     // while this tab has streams open it says so every few seconds, so that a tab that crashed is forgotten
-    // (and looks again at its own count, which drops a tab that stopped saying so)
-    if (this.#mine.size && !this.#heartbeat)
-      this.#heartbeat = setInterval(() => {
-        this.#version++;
-        this.#announce();
-      }, HEARTBEAT_MS);
+    if (this.#mine.size && !this.#heartbeat) this.#heartbeat = setInterval(() => this.#announce(), HEARTBEAT_MS);
     if (!this.#mine.size && this.#heartbeat) {
       clearInterval(this.#heartbeat);
       this.#heartbeat = null;
@@ -105,7 +102,25 @@ export class OpenStreams {
   }
 }
 
-function openChannel(): Channel | null {
+/**
+ * The note a run gets when it went out behind `ahead` open streams to its server. Over plain http the
+ * browser speaks HTTP/1.1, so the request did wait; over https the server may speak HTTP/2, with no such limit.
+ */
+export function waitedInBrowser(baseURL: string, ahead: number, at: number): Extract<StreamEvent, { type: 'warning' }> {
+  const server = serverOf(baseURL);
+  const waited = server.startsWith('http:') ? 'so this request waited in the browser' : 'so if this server speaks HTTP/1.1, this request waited in the browser';
+  return {
+    type: 'warning',
+    message:
+      `Sent while ${ahead} other requests to ${server} were open in this and other tabs. A browser opens at most ${CONNECTIONS_PER_SERVER} ` +
+      `connections to one server over HTTP/1.1, ${waited} until one of them ended, and its time to first token includes that wait. ` +
+      'Stop an answer, or use an HTTP/2 endpoint, to run them all at once.',
+    at,
+  };
+}
+
+/** The channel the app's tabs share, where the browser has BroadcastChannel. */
+export function tabsChannel(): Channel | null {
   if (typeof BroadcastChannel !== 'function') return null;
   const channel = new BroadcastChannel('qwen-playground:open-streams') as BroadcastChannel & { unref?: () => void };
   channel.unref?.(); // in Node (tests), an open channel must not keep the process alive
