@@ -20,7 +20,8 @@ setFlushRate(Number(query.get('hz')));
 
 const history = new History();
 const endpoints = new Endpoints(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')));
-const comparison = new Comparison(createSanitizer(window), undefined, endpoints, undefined, new OpenStreams(tabsChannel()));
+const streams = new OpenStreams(tabsChannel());
+const comparison = new Comparison(createSanitizer(window), undefined, endpoints, undefined, streams);
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;
@@ -35,7 +36,7 @@ history.onSaved = () => {
 // leaving or hiding the page: write what streamed since the last save, rather than up to half a second less
 addEventListener('pagehide', () => {
   history.saveNow();
-  comparison.streams.goodbye();
+  streams.goodbye();
 });
 document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && history.saveNow());
 

@@ -147,14 +147,14 @@ export class Comparison {
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
   /** streams open per server here and in other tabs: past the browser's limit, requests wait in the browser */
-  readonly streams: OpenStreams;
+  readonly #streams: OpenStreams;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
   recorder: Recorder | null = null;
 
   constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser(), streams = new OpenStreams()) {
     this.#sanitize = sanitize;
-    this.streams = streams;
+    this.#streams = streams;
     this.inBrowser = inBrowser;
     this.#engine = engine ?? new EngineRouter(new RemoteInWorker(), inBrowser.engine);
     this.endpoints = endpoints;
@@ -248,7 +248,7 @@ export class Comparison {
 
   async #startPanel(panel: Panel, turn: number): Promise<void> {
     const { dialect, baseURL } = panel.setup.endpoint;
-    const stream = dialect === 'webllm' ? null : this.streams.open(baseURL);
+    const stream = dialect === 'webllm' ? null : this.#streams.open(baseURL);
     const onStart = (run: Run) => {
       // behind the browser's limit the request waits for a connection: said in the run itself, so it stays
       // with the time to first token it inflates (in the history and exports too)

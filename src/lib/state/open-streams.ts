@@ -122,7 +122,5 @@ export function waitedInBrowser(baseURL: string, ahead: number, at: number): Ext
 /** The channel the app's tabs share, where the browser has BroadcastChannel. */
 export function tabsChannel(): Channel | null {
   if (typeof BroadcastChannel !== 'function') return null;
-  const channel = new BroadcastChannel('qwen-playground:open-streams') as BroadcastChannel & { unref?: () => void };
-  channel.unref?.(); // in Node (tests), an open channel must not keep the process alive
-  return channel as unknown as Channel;
+  return new BroadcastChannel('qwen-playground:open-streams') as unknown as Channel;
 }
