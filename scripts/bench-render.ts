@@ -1,7 +1,7 @@
 // `npm run bench:render`: streams 4 panels from the simulator into the built app in headless Chromium and
 // prints frame, render-lag and main-thread numbers, plus the JavaScript a first visit loads (gzipped).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { cpus, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { preview } from 'vite';
@@ -34,6 +34,7 @@ setPriority(SIM_NICE);
 
 try {
   console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
+  console.log(await machine());
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
     ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token'].join('\t'),
@@ -68,6 +69,32 @@ async function initialJs(): Promise<number> {
   const dist = join(process.cwd(), 'dist', 'assets');
   const files = readdirSync(dist).filter((f) => f.endsWith('.js') && loaded.includes(f));
   return files.reduce((kb, f) => kb + gzipSync(readFileSync(join(dist, f))).length / 1024, 0);
+}
+
+/**
+ * The machine, so that runs on different days can be compared: one build measured 0-2 long frames in the
+ * budget case on one 2-core machine and 39-73 on another. The reference is work of a fixed size in a blank
+ * page, independent of the app: a sort (script) and a layout (rendering).
+ */
+async function machine(): Promise<string> {
+  const { product } = await browser.send<{ product: string }>('Browser.getVersion');
+  const page = await browser.newPage(1280, 800);
+  await page.goto('about:blank');
+  const ms = await page.evaluate<[number, number]>(`(() => {
+    const best = (work) => Math.min(...[0, 1, 2, 3, 4].map(() => { const t = performance.now(); work(); return performance.now() - t; }));
+    const sort = best(() => { let x = 1; const a = new Float64Array(1e6).map(() => (x = (x * 16807) % 2147483647)); a.sort(); });
+    const layout = best(() => {
+      const div = document.createElement('div');
+      div.style.width = '40em';
+      div.innerHTML = '<p>The quick brown fox jumps over the lazy dog, <em>again</em> and <code>again</code>.</p>'.repeat(2000);
+      document.body.replaceChildren(div);
+      void div.offsetHeight;
+    });
+    return [sort, layout];
+  })()`);
+  await page.close();
+  const cpu = cpus();
+  return `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${product}; reference work in a page: sort 1M numbers ${ms[0].toFixed(0)} ms, lay out 2,000 paragraphs ${ms[1].toFixed(0)} ms (best of 5)`;
 }
 
 type Result = Awaited<ReturnType<typeof run>>;
