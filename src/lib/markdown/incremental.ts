@@ -1,5 +1,5 @@
 // Streaming markdown: settled blocks are rendered and sanitized once; only the live tail is redone per frame.
-import { renderMarkdown } from './render.ts';
+import { renderMarkdown, renderUnfinished } from './render.ts';
 import type { Sanitize } from './sanitize.ts';
 
 export interface MarkdownView {
@@ -49,7 +49,7 @@ export class IncrementalMarkdown {
     if (this.#finished) return { blocks: this.#blocks, tail: '' };
     this.#scan();
     if (this.#lastBoundary > 0) this.#settle(this.#lastBoundary);
-    return { blocks: this.#blocks, tail: this.#rest.trim() ? this.#sanitize(renderMarkdown(this.#rest)) : '' };
+    return { blocks: this.#blocks, tail: this.#rest.trim() ? this.#sanitize(renderUnfinished(this.#rest)) : '' };
   }
 
   /** The whole text appended so far: O(text), for the occasional reader (copy, save), never per frame. */

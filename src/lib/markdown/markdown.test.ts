@@ -58,6 +58,55 @@ describe('incremental markdown', () => {
     expect(view.blocks.join('')).toContain('<pre><code class="language-python">x = 1\n\ny = 2\n</code></pre>');
   });
 
+  describe('the live tail shows open marks as if closed, and the final render takes the text as it is', () => {
+    const tailOf = (text: string) => {
+      const md = new IncrementalMarkdown(sanitize);
+      md.append(text);
+      const { tail } = md.view();
+      return { tail, final: md.finish().blocks.join('') };
+    };
+
+    it.each([
+      ['inline code', 'It mixes `Gated DeltaNet', '<code>Gated DeltaNet</code>', '`Gated DeltaNet'],
+      ['bold', 'This is **important', '<strong>important</strong>', '**important'],
+      ['italic', 'An *aside', '<em>aside</em>', '*aside'],
+      ['strikethrough', 'It was ~~wrong', '<del>wrong</del>', '~~wrong'],
+      ['bold in a list item', '1. first\n2. **second', '<strong>second</strong>', '**second'],
+    ])('%s', (_, text, live, raw) => {
+      const { tail, final } = tailOf(text);
+      expect(tail).toContain(live);
+      expect(tail).not.toContain(raw);
+      expect(final).toBe(oneShot(text));
+      expect(final).toContain(raw);
+    });
+
+    it('a half-written link shows its text, and no link until its address is whole', () => {
+      const { tail } = tailOf('See [the model card](https://huggingface.co/Qw');
+      expect(tail).toContain('See the model card');
+      expect(tail).not.toContain('<a');
+      expect(tail).not.toContain('](');
+    });
+
+    it('inside an open code fence nothing is closed: the code is shown as written', () => {
+      const { tail } = tailOf('```python\nname = `x` + **kwargs + `y');
+      expect(tail).toContain('name = `x` + **kwargs + `y');
+    });
+
+    it('marks that are not marks stay as written', () => {
+      for (const text of ['2 * 3 = 6', 'snake_case_name', '* a list item', 'a < b and <think'])
+        expect(tailOf(text).tail).toBe(oneShot(text));
+    });
+
+    it('a closed mark settles exactly as a one-shot render: only the live tail is ever changed', () => {
+      const text = 'It mixes `Gated DeltaNet` with **gated attention**.\n\nNext `block';
+      const md = new IncrementalMarkdown(sanitize);
+      md.append(text);
+      const view = md.view();
+      expect(view.blocks.join('')).toBe(oneShot('It mixes `Gated DeltaNet` with **gated attention**.\n\n'));
+      expect(view.tail).toContain('<code>block</code>');
+    });
+  });
+
   it('does not re-render settled blocks: earlier block strings are the same objects', () => {
     const md = new IncrementalMarkdown(sanitize);
     md.append('# One\n\npara\n\n');

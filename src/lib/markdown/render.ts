@@ -1,5 +1,6 @@
 // Markdown → HTML with marked, made safe before sanitizing: raw HTML shown as text, links and images tamed.
 import { Marked, type Tokens } from 'marked';
+import remend, { type RemendOptions } from 'remend';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -33,4 +34,26 @@ const marked = new Marked({
 /** One-shot render of a whole markdown text (not yet sanitized). */
 export function renderMarkdown(text: string): string {
   return marked.parse(text, { async: false });
+}
+
+/**
+ * While a block is still streaming its marks may be open: `**bold`, `` `code``, `[link](htt`. Showing
+ * them raw until the closing mark arrives makes the text flicker between syntax and formatting, so the
+ * live tail is rendered as if they were closed (an open link shows its text only). Only the tail: settled
+ * blocks and the final render take the text as it is, so the end result still equals a one-shot render.
+ * What remend would change beyond closing marks is left off, since the final render would undo it:
+ * escaping `~` and `>`, and dropping a half-written HTML tag, which this app shows as text anyway.
+ */
+const CLOSE_OPEN_MARKS: RemendOptions = {
+  linkMode: 'text-only',
+  katex: false,
+  inlineKatex: false,
+  htmlTags: false,
+  singleTilde: false,
+  comparisonOperators: false,
+};
+
+/** Render of the unfinished end of a streaming text (not yet sanitized): open inline marks closed. */
+export function renderUnfinished(text: string): string {
+  return renderMarkdown(remend(text, CLOSE_OPEN_MARKS));
 }
