@@ -37,15 +37,16 @@ export function renderMarkdown(text: string): string {
 }
 
 /**
- * While a block is still streaming its marks may be open: `**bold`, `` `code``, `[link](htt`. Showing
- * them raw until the closing mark arrives makes the text flicker between syntax and formatting, so the
- * live tail is rendered as if they were closed (an open link shows its text only). Only the tail: settled
- * blocks and the final render take the text as it is, so the end result still equals a one-shot render.
- * What remend would change beyond closing marks is left off, since the final render would undo it:
- * escaping `~` and `>`, and dropping a half-written HTML tag, which this app shows as text anyway.
+ * While a block is still streaming its marks may be open: `**bold`, `` `code``, `~~gone`. Showing them
+ * raw until the closing mark arrives makes the text flicker between syntax and formatting, so the live
+ * tail is rendered as if they were closed. Only the tail: settled blocks and the final render take the
+ * text as it is, so the end result still equals a one-shot render. Left as written: links and images
+ * (remend would drop the `[` of `array[1` until the `]` came), and what the final render would undo
+ * (escaping `~` and `>`, dropping a half-written HTML tag, which this app shows as text anyway).
  */
 const CLOSE_OPEN_MARKS: RemendOptions = {
-  linkMode: 'text-only',
+  links: false,
+  images: false,
   katex: false,
   inlineKatex: false,
   htmlTags: false,
