@@ -38,8 +38,11 @@ export class Run {
   metrics = $state.raw<MetricsSnapshot | null>(null);
   /** an in-browser model on its way: queued, downloading, compiling (null once it is ready) */
   progress = $state.raw<LoadProgress | null>(null);
-  /** seconds the in-browser model took to load before this answer, when it had to */
-  loadS = $state<number | null>(null);
+  /**
+   * ms the in-browser model took to load (from the cache or the network, then compiled) before this
+   * answer's clock started; null when nothing had to load (a server, a model already in memory)
+   */
+  loadMs = $state<number | null>(null);
   /** why the server stopped generating (`stop`, `length`, `tool_calls`…), once it said */
   finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
@@ -123,8 +126,9 @@ export class Run {
     const run = new Run(sanitize, 0);
     let nextSample = SAMPLE_MS;
     for (const e of events) {
-      // sample the rate on the same grid as live, from the events before each point
-      for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample, run.#metrics.snapshot(nextSample));
+      // sample the rate on the same grid as live, from the events before each point, on the answer's clock
+      // as live (it starts over once an in-browser model has loaded)
+      for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample - run.startedAt, run.#metrics.snapshot(nextSample));
       run.apply(e);
     }
     if (!run.#ended) {
@@ -181,7 +185,7 @@ export class Run {
       this.progress = progress;
       return markDirty(this, at);
     }
-    if (this.progress) this.loadS = (at - this.startedAt) / 1000;
+    if (this.progress) this.loadMs = at - this.startedAt;
     this.progress = null;
     this.startedAt = at;
     this.#metrics = new RunMetrics(at);

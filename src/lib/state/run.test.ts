@@ -1,5 +1,6 @@
 // A run's streamed text as views take it: only what is new, never the whole text again.
 import { describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../stream/events.ts';
 import { Run } from './run.svelte.ts';
 
 const identity = (html: string) => html;
@@ -47,6 +48,38 @@ describe('Run', () => {
     };
     expect(numbers(replayed)).toEqual(numbers(live));
     expect(numbers(live)[1]).toBeCloseTo(372.105, 2);
+  });
+
+  it('an in-browser model that had to load keeps its load time, live and replayed; a server run has none', () => {
+    const progress = (phase: 'fetching' | 'compiling' | 'ready', at: number) => ({ type: 'progress' as const, progress: { phase, fraction: null, message: '' }, at });
+    const events = [progress('fetching', 12), progress('compiling', 3000), progress('ready', 5012), { type: 'content' as const, text: 'Hi', seq: 1, at: 5100 }, { type: 'done' as const, finishReason: 'stop', at: 5200 }];
+    const live = new Run(identity, 10);
+    for (const e of events) live.apply({ ...e });
+    expect(live.loadMs).toBe(5002);
+    // the answer's own clock starts once the model is ready
+    expect(live.metricsNow.ttftMs).toBe(88);
+    const replayed = Run.replay(identity, live.events.map((e) => ({ ...e, at: e.at - live.origin })));
+    expect(replayed.loadMs).toBe(5002);
+    expect(replayed.metricsNow.ttftMs).toBe(88);
+
+    const server = new Run(identity, 10);
+    for (const e of [progress('ready', 11), { type: 'content' as const, text: 'Hi', seq: 1, at: 200 }]) server.apply(e);
+    expect(server.loadMs).toBeNull();
+  });
+
+  it('replayed after a model load, its tokens/s chart runs on the clock of the answer, as it did live', () => {
+    const events: StreamEvent[] = [
+      { type: 'progress', progress: { phase: 'fetching', fraction: null, message: '' }, at: 0 },
+      { type: 'progress', progress: { phase: 'ready', fraction: 1, message: '' }, at: 20_000 },
+    ];
+    for (let i = 1; i <= 100; i++) events.push({ type: 'content', text: 'x', seq: i, at: 20_100 + i * 20 });
+    events.push({ type: 'done', finishReason: 'stop', at: 22_200 });
+    const replayed = Run.replay(identity, events);
+    expect(replayed.rateSamples.length).toBeGreaterThan(0);
+    const [first, last] = [replayed.rateSamples[0]![0], replayed.rateSamples.at(-1)![0]];
+    // past the first half second of tokens, and within the 2.2 s of the answer: not 20 s later
+    expect(first).toBeGreaterThanOrEqual(600);
+    expect(last).toBeLessThanOrEqual(2200);
   });
 
   it('shows no reasoning before the frame that draws it', () => {
