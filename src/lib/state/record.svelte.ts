@@ -64,6 +64,7 @@ export function storedRun(place: RunPlace, run: Run, eventCount: number): Stored
     toolCalls: run.toolCallsNow,
     errorMessage: run.error?.message ?? null,
     metrics: run.metricsNow,
+    loadMs: run.loadMs,
     eventCount,
   };
 }

@@ -70,6 +70,8 @@ export interface StoredRun {
   toolCalls: ToolCallState[];
   errorMessage: string | null;
   metrics: MetricsSnapshot | null;
+  /** ms an in-browser model took to load before this answer (null: nothing loaded; absent in older records) */
+  loadMs?: number | null;
   /** how many events are stored in `events` batches */
   eventCount: number;
 }

@@ -92,5 +92,12 @@ describe('export and import', () => {
     expect(md).toContain('### Qwen/Qwen3-Next-80B-A3B-Thinking\n\n<details>');
     expect(md).toContain('**Sparse** experts.');
     expect(md).toContain('**Error:** The key is missing or wrong for gpu:8001.');
+    // nothing loaded in this browser, so no row for it
+    expect(md).not.toContain('Model load');
+  });
+
+  it('Markdown gives an in-browser model its load time, beside the servers that had none', () => {
+    const withLoad: LoadedComparison = { ...loaded, runs: [{ run: run('p1', 'Qwen3-1.7B-q4f32_1-MLC', 'Hi', { loadMs: 23_400 }), events: [] }, { run: run('p2', 'Qwen/Qwen3-8B', 'Hi'), events: [] }] };
+    expect(exportMarkdown(withLoad, 'Load')).toContain('| Model load | 23.40 s | – |');
   });
 });

@@ -77,6 +77,7 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
     const line = (label: string, f: (r: StoredRun | undefined) => string) => out.push(`| ${label} | ${row.map((r) => cell(f(r))).join(' | ')} |`);
     line('Endpoint', (r) => (r ? `${r.endpoint.baseURL} (${r.endpoint.dialect})` : '–'));
     line('Status', (r) => r?.status ?? 'not sent');
+    if (row.some((r) => r?.loadMs != null)) line('Model load', (r) => secs(r?.loadMs));
     line('Time to first token', (r) => secs(r?.metrics?.ttftMs));
     line('Thinking', (r) => secs(r?.metrics?.thinkingMs));
     line('Output tokens', (r) => tokens(r?.metrics ?? null));
