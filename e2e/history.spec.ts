@@ -154,7 +154,19 @@ test('the history: search, reopen, rename, Markdown export, delete', async ({ pa
   expect(md).toContain('# MoE notes');
   expect(md).toContain('| Status | done |');
 
+  // Delete asks first; Esc takes the question back, focus on Delete again
   await moe.getByRole('button', { name: 'Delete MoE notes' }).click();
+  await expect(moe.getByRole('button', { name: 'Confirm deleting MoE notes' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(moe.getByRole('button', { name: 'Delete MoE notes' })).toBeFocused();
+  await expect(sidebar).toBeVisible();
+  // so does looking elsewhere
+  await moe.getByRole('button', { name: 'Delete MoE notes' }).click();
+  await sidebar.getByLabel('Search the history').click();
+  await expect(moe.getByRole('button', { name: 'Delete MoE notes' })).toBeVisible();
+  // a person takes a moment to answer: the question stays until they do, or look elsewhere
+  await moe.getByRole('button', { name: 'Delete MoE notes' }).click();
+  await page.waitForTimeout(600);
   await moe.getByRole('button', { name: 'Confirm deleting MoE notes' }).click();
   await expect(items).toHaveCount(1);
   await expect(page.locator('.user-turn')).toHaveCount(0);
