@@ -28,6 +28,12 @@ test.describe('with a software WebGPU adapter (no shader-f16)', () => {
     await send(page, 'Hello');
     await expect(panel.getByTestId('error')).toHaveText(/^Could not download Qwen3-0\.6B-q4f32_1-MLC from 127\.0\.0\.1:\d+\. Check the internet connection/, { timeout: 20_000 });
     await expect(panel.getByTestId('load-progress')).toHaveCount(0);
+    // the time it tried counts as loading the model, not as waiting for an answer
+    const trace = page.getByTestId('trace');
+    if (!(await trace.isVisible())) await page.getByRole('button', { name: 'Trace' }).click();
+    await expect(trace.getByTestId('timeline').getByRole('img')).toHaveAccessibleName(/^Qwen3-0\.6B-q4f32_1-MLC: loading \d+\.\d\d s, error$/);
+    await expect(panel.getByTestId('metric-load')).toBeVisible();
+    await expect(panel.getByTestId('metric-total')).toHaveCount(0);
     await send(page, 'Again');
     await expect(panel.getByTestId('status').last()).toHaveAttribute('data-state', 'error', { timeout: 20_000 });
     await expect(panel.getByTestId('error').last()).toContainText('Could not download');

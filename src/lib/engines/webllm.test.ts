@@ -87,7 +87,9 @@ describe('WebLlmEngine', () => {
     const events = await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC', 'off'), new AbortController().signal));
     expect(backend.loads).toEqual([['Qwen3-0.6B-q4f16_1-MLC']]);
     const progress = events.flatMap((x) => (x.type === 'progress' ? [x.progress] : []));
-    expect(progress[0]).toMatchObject({ phase: 'fetching', fraction: 0.5, loadedBytes: 300 * 2 ** 20 });
+    // the load counts from its start, before web-llm's first report
+    expect(progress[0]).toMatchObject({ phase: 'starting', fraction: null, message: 'Starting Qwen3-0.6B-q4f16_1 in this browser…' });
+    expect(progress[1]).toMatchObject({ phase: 'fetching', fraction: 0.5, loadedBytes: 300 * 2 ** 20 });
     expect(progress.at(-1)!.phase).toBe('ready');
     expect(text(events, 'reasoning')).toBe('short thought');
     expect(text(events, 'content')).toBe('Hi there');
@@ -100,8 +102,10 @@ describe('WebLlmEngine', () => {
   it('loads once for answers that follow each other, and leaves enable_thinking out by default', async () => {
     const { e, backend } = engine();
     await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal));
-    await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal));
+    const second = await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal));
     expect(backend.loads).toHaveLength(1);
+    // a model already loaded has no load to report: only the moment it is ready
+    expect(second.flatMap((x) => (x.type === 'progress' ? [x.progress.phase] : []))).toEqual(['ready']);
     expect(backend.requests[1]!.extra_body).toBeUndefined();
   });
 

@@ -24,6 +24,8 @@ interface Load {
   promise: Promise<void>;
   listeners: Set<(p: LoadProgress) => void>;
   waiters: number;
+  /** the latest report, for a panel that joins the load after it began */
+  last: LoadProgress;
 }
 
 const ABORTED = Symbol('aborted');
@@ -170,14 +172,18 @@ export class WebLlmEngine implements Engine {
 
   #start(ids: string[]): void {
     const list = this.#options.modelList();
-    const load: Load = { ids, listeners: new Set(), waiters: 0, promise: Promise.resolve() };
+    // the load has begun before web-llm reports anything (the worker, the model's config): it counts from here
+    const starting: LoadProgress = { phase: 'starting', fraction: null, message: `Starting ${ids.map(short).join(' and ')} in this browser…` };
+    const load: Load = { ids, listeners: new Set(), waiters: 0, promise: Promise.resolve(), last: starting };
     const size = ids.length === 1 ? (this.#options.sizeOf?.(ids[0]!) ?? null) : null;
     load.promise = (async () => {
       this.#backend ??= (this.#options.backend ?? workerBackend)(await list);
       this.#loaded = [];
       await this.#backend.load(ids, (r) => {
         const p = readProgress(r, size);
-        if (p.phase !== 'ready') for (const l of load.listeners) l(p);
+        if (p.phase === 'ready') return;
+        load.last = p;
+        for (const l of load.listeners) l(p);
       });
       this.#loaded = ids;
     })();
@@ -194,6 +200,7 @@ export class WebLlmEngine implements Engine {
 
   /** Follows a load in progress; when the last panel waiting for it gives up, the download is cancelled. */
   async #join(load: Load, signal: AbortSignal, report: (p: LoadProgress) => void): Promise<void> {
+    report(load.last);
     load.listeners.add(report);
     load.waiters++;
     let onAbort = () => {};

@@ -299,3 +299,8 @@ export class RunMetrics {
     return null;
   }
 }
+
+/** A run's answer time, request to end; none for a run that ended while its model loaded (it never asked). */
+export function answerTotalMs(metrics: MetricsSnapshot, loadMs: number | null | undefined): number | null {
+  return loadMs != null && metrics.totalMs === 0 ? null : metrics.totalMs;
+}

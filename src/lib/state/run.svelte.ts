@@ -146,6 +146,8 @@ export class Run {
     e.at = onGrid(e.at);
     this.events.push(e);
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
+    // a load that fails or is stopped took its time loading, not waiting for an answer
+    if (this.progress && (e.type === 'error' || e.type === 'stopped')) this.#loaded(e.at);
     this.#metrics.push(e);
     switch (e.type) {
       case 'reasoning':
@@ -185,11 +187,19 @@ export class Run {
       this.progress = progress;
       return markDirty(this, at);
     }
-    if (this.progress) this.loadMs = at - this.startedAt;
+    if (this.progress) this.#loaded(at);
+    else {
+      this.startedAt = at;
+      this.#metrics = new RunMetrics(at);
+    }
+    markDirty(this, at);
+  }
+
+  #loaded(at: number): void {
+    this.loadMs = at - this.startedAt;
     this.progress = null;
     this.startedAt = at;
     this.#metrics = new RunMetrics(at);
-    markDirty(this, at);
   }
 
   #startAnswer(): void {

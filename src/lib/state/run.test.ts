@@ -67,6 +67,25 @@ describe('Run', () => {
     expect(server.loadMs).toBeNull();
   });
 
+  it('a load that fails or is stopped counts as loading, live and replayed, not as waiting for an answer', () => {
+    const fetching = (at: number) => ({ type: 'progress' as const, progress: { phase: 'fetching' as const, fraction: 0.4, message: '' }, at });
+    const endings: StreamEvent[] = [
+      { type: 'error', kind: 'network', message: 'The model could not be downloaded.', at: 3012 },
+      { type: 'stopped', at: 3012 },
+    ];
+    for (const end of endings) {
+      const live = new Run(identity, 10);
+      for (const e of [fetching(12), end]) live.apply({ ...e });
+      expect(live.status).toBe(end.type === 'error' ? 'error' : 'stopped');
+      expect(live.progress).toBeNull();
+      expect(live.loadMs).toBe(3002);
+      expect(live.metricsNow.totalMs).toBe(0);
+      const replayed = Run.replay(identity, live.events.map((e) => ({ ...e, at: e.at - live.origin })));
+      expect(replayed.loadMs).toBe(3002);
+      expect(replayed.metricsNow.totalMs).toBe(0);
+    }
+  });
+
   it('replayed after a model load, its tokens/s chart runs on the clock of the answer, as it did live', () => {
     const events: StreamEvent[] = [
       { type: 'progress', progress: { phase: 'fetching', fraction: null, message: '' }, at: 0 },

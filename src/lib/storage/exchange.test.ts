@@ -1,5 +1,6 @@
 // The export file round-trips, a wrong file is refused with its reason, and the Markdown reads side by side.
 import { describe, expect, it } from 'vitest';
+import type { MetricsSnapshot } from '../metrics/metrics.ts';
 import { EXPORT_FORMAT, exportJSON, exportMarkdown, ImportError, parseExport, withId } from './exchange.ts';
 import type { LoadedComparison } from './history.ts';
 import type { StoredRun } from './db.ts';
@@ -99,5 +100,19 @@ describe('export and import', () => {
   it('Markdown gives an in-browser model its load time, beside the servers that had none', () => {
     const withLoad: LoadedComparison = { ...loaded, runs: [{ run: run('p1', 'Qwen3-1.7B-q4f32_1-MLC', 'Hi', { loadMs: 23_400 }), events: [] }, { run: run('p2', 'Qwen/Qwen3-8B', 'Hi'), events: [] }] };
     expect(exportMarkdown(withLoad, 'Load')).toContain('| Model load | 23.40 s | – |');
+  });
+
+  it('Markdown gives a load that failed its time, and no answer time, since no answer was asked for', () => {
+    const ended = (totalMs: number) => ({ totalMs }) as MetricsSnapshot;
+    const failed: LoadedComparison = {
+      ...loaded,
+      runs: [
+        { run: run('p1', 'Qwen3-1.7B-q4f32_1-MLC', '', { status: 'error', loadMs: 1_800, metrics: ended(0) }), events: [] },
+        { run: run('p2', 'Qwen/Qwen3-8B', 'Hi', { metrics: ended(0) }), events: [] },
+      ],
+    };
+    const md = exportMarkdown(failed, 'Load');
+    expect(md).toContain('| Model load | 1.80 s | – |');
+    expect(md).toContain('| Total | – | 0.00 s |');
   });
 });

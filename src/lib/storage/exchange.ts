@@ -1,7 +1,7 @@
 // Export and import: a lossless, versioned JSON file, and a readable Markdown page. Never a key.
 import type { StoredComparison, StoredRun } from './db.ts';
 import type { LoadedComparison } from './history.ts';
-import type { MetricsSnapshot } from '../metrics/metrics.ts';
+import { answerTotalMs, type MetricsSnapshot } from '../metrics/metrics.ts';
 
 export const EXPORT_FORMAT = 'qwen-playground/comparison';
 export const EXPORT_VERSION = 1;
@@ -82,7 +82,7 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
     line('Thinking', (r) => secs(r?.metrics?.thinkingMs));
     line('Output tokens', (r) => tokens(r?.metrics ?? null));
     line('Tokens/s', (r) => rate(r?.metrics ?? null));
-    line('Total', (r) => secs(r?.metrics?.totalMs));
+    line('Total', (r) => secs(r?.metrics && answerTotalMs(r.metrics, r.loadMs)));
     out.push('');
     row.forEach((r, i) => {
       out.push(`### ${c.panels[i]!.model}`, '');

@@ -34,7 +34,7 @@ export type StreamEvent =
 
 /** How far an in-browser model is from answering. `ready` ends loading: times are counted from it. */
 export interface LoadProgress {
-  phase: 'queued' | 'fetching' | 'reading-cache' | 'compiling' | 'ready';
+  phase: 'queued' | 'starting' | 'fetching' | 'reading-cache' | 'compiling' | 'ready';
   /** 0..1 when known */
   fraction: number | null;
   loadedBytes?: number;
