@@ -71,6 +71,24 @@ test('storage that answers late still brings the last comparison back', async ({
   await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
 });
 
+test('storage that answers late does not replace a setup the person has begun; the comparison waits in History', async ({ page, sim }) => {
+  await openApp(page, [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }]);
+  await send(page, 'A question worth keeping');
+  await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(page).not.toHaveURL(/panel=/);
+  await slowStorage(page, 2500);
+  await page.reload();
+  await expect(page.getByTestId('prompt')).toBeVisible();
+  await page.getByRole('button', { name: 'Add a panel' }).click();
+  await expect(panels(page)).toHaveCount(2);
+  // storage answers 2.5 s after the reload: by 4 s it has, and was left in History
+  await page.waitForTimeout(4000);
+  await expect(panels(page)).toHaveCount(2);
+  await expect(page.locator('.user-turn')).toHaveCount(0);
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByTestId('history').getByTestId('history-item').locator('.title')).toHaveText(['A question worth keeping']);
+});
+
 test('export JSON, then import it: the same comparison, numbers and trace included', async ({ page, sim }) => {
   await openApp(page, [
     { model: THINKING, endpoint: `${sim.url}/vllm/v1` },

@@ -9,6 +9,7 @@ import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.t
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import { storedComparison } from './lib/state/record.svelte.ts';
 import { OpenStreams, tabsChannel } from './lib/state/open-streams.ts';
 import type { LoadedComparison } from './lib/storage/history.ts';
 import './app.css';
@@ -45,6 +46,12 @@ function within<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
   return Promise.race([promise, new Promise<T>((r) => setTimeout(() => r(otherwise), ms))]);
 }
 
+/** What a person can change before sending: the panels and the system prompt. */
+function setupOf(c: Comparison): string {
+  const { panels, system } = storedComparison(c);
+  return JSON.stringify({ panels: panels.map(({ key: _, ...setup }) => setup), system });
+}
+
 async function reopen(saved: LoadedComparison): Promise<void> {
   await within(endpoints.ready, 500, undefined);
   comparison.load(saved);
@@ -65,8 +72,10 @@ async function boot(): Promise<void> {
     if (saved) await reopen(saved);
     else {
       comparison.addPanel({ endpoint: { baseURL: 'http://127.0.0.1:8000/v1', dialect: 'vllm' }, model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', thinking: link.thinking, params: {} });
+      // a setup the person has begun (a model picked, a panel added, a system prompt) is theirs: the late one stays in History
+      const untouched = setupOf(comparison);
       void current.then((late) => {
-        if (late && comparison.turns.length === 0) void reopen(late);
+        if (late && comparison.turns.length === 0 && setupOf(comparison) === untouched) void reopen(late);
       });
     }
   }
