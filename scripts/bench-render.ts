@@ -15,6 +15,8 @@ const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only
 const PANELS = Number(process.env.PANELS ?? 4);
 /** each case this many times: long-frame counts on a busy 2-core machine vary by half from run to run */
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 1));
+/** trace the page's main-thread tasks: five more columns, at a small cost of its own */
+const TASKS = Boolean(process.env.TASKS);
 const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 
 const scenarios: Array<[number, number]> = only
@@ -37,7 +39,7 @@ try {
   console.log(await machine());
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
-    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token'].join('\t'),
+    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
     const results: Result[] = [];
@@ -101,7 +103,8 @@ type Result = Awaited<ReturnType<typeof run>>;
 
 /** A result as the table's columns after the case's own two. */
 function row(r: Result): string[] {
-  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1)].map(String);
+  const tasks = r.longTasks ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0)] : [];
+  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), ...tasks].map(String);
 }
 
 async function run(tps: number, tokens: number) {
@@ -135,10 +138,12 @@ async function run(tps: number, tokens: number) {
     await page.send('HeapProfiler.enable');
     await page.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
-  if (process.env.TRACE) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] } });
+  // TASKS=1: the page's tasks (category toplevel), whose wall and CPU times tell its own work from waiting for a core
+  const categories = [...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])];
+  if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
   const before = await taskSeconds(page);
   const start = Date.now();
-  const sentAt = await page.evaluate<number>(`performance.now()`);
+  const sentAt = await page.evaluate<number>(`performance.mark('bench-start').startTime`);
   await page.evaluate(`${PROMPT}.focus()`);
   await page.send('Input.insertText', { text: 'Benchmark' });
   await new Promise((r) => setTimeout(r, 1500)); // a person types for a moment, then presses Enter
@@ -149,15 +154,19 @@ async function run(tps: number, tokens: number) {
   await waitAllDone(page, ((tokens + Number(process.env.REASONING ?? 0)) / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
   const busySeconds = (await taskSeconds(page)) - before;
+  await page.evaluate(`performance.mark('bench-end')`);
+  // read before the profilers stop: stopping them takes the page's main thread for a while
+  const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(
+    `({ loafDetail: window.__loaf, frames: window.__frames, lags: window.__renderLag.lags })`,
+  );
   if (process.env.PROFILE) {
     const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
     writeFileSync(process.env.PROFILE, JSON.stringify(profile));
   }
   if (process.env.ALLOC) writeFileSync(process.env.ALLOC, JSON.stringify((await page.send<{ profile: unknown }>('HeapProfiler.stopSampling')).profile));
-  if (process.env.TRACE) writeFileSync(process.env.TRACE, JSON.stringify({ traceEvents: await stopTracing() }));
-  const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(
-    `({ loafDetail: window.__loaf, frames: window.__frames, lags: window.__renderLag.lags })`,
-  );
+  const traceEvents = categories.length ? await stopTracing() : [];
+  if (process.env.TRACE) writeFileSync(process.env.TRACE, JSON.stringify({ traceEvents }));
+  const longTasks = TASKS ? pageLongTasks(traceEvents as TraceEvent[]) : null;
   // frames of the page load are not the streaming's
   const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
   await page.close();
@@ -176,7 +185,48 @@ async function run(tps: number, tokens: number) {
     lagMax: lags.at(-1) ?? NaN,
     busy: busySeconds / wall,
     usPerToken: (busySeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
+    longTasks,
   };
+}
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The page's main-thread tasks over 50 ms, and the share of their time the thread ran on a core (its CPU
+ * time over its wall time), beside that share for all its tasks. On a machine short of cores the rest is
+ * the thread waiting for one: a long frame there is the machine's as much as the page's. Then the tasks
+ * whose CPU time alone passes 50 ms, and the longest: the page's own share of its long frames.
+ */
+function pageLongTasks(events: TraceEvent[]): { count: number; onCore: number; allOnCore: number; cpuOver50: number; cpuWorst: number } {
+  // between the page's marks: not the page load before, nor the profilers stopping after
+  const mark = (name: string) => events.find((e) => e.name === name && e.ph !== 'M')?.ts ?? NaN;
+  const [from, to] = [mark('bench-start'), mark('bench-end')];
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || !mainThreads.has(thread) || !(e.ts >= from && e.ts <= to)) continue;
+    if (!tasks.has(thread)) tasks.set(thread, []);
+    tasks.get(thread)!.push(e);
+  }
+  // the page under test is the renderer that worked the most
+  const wall = (ts: TraceEvent[]) => ts.reduce((sum, t) => sum + (t.dur ?? 0), 0);
+  const page = [...tasks.values()].sort((a, b) => wall(b) - wall(a))[0] ?? [];
+  const long = page.filter((t) => (t.dur ?? 0) > 50_000);
+  const onCore = (ts: TraceEvent[]) => (ts.length ? ts.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / wall(ts) : NaN);
+  // what the page's own work would take with a core to itself
+  const cpu = page.map((t) => (t.tdur ?? 0) / 1000);
+  if (process.env.DEBUG) for (const t of page.filter((t) => (t.tdur ?? 0) > 40_000)) console.log(`  task at ${((t.ts - from) / 1e6).toFixed(2)} s: ${((t.dur ?? 0) / 1000).toFixed(0)} ms, CPU ${((t.tdur ?? 0) / 1000).toFixed(0)} ms`);
+  return { count: long.length, onCore: onCore(long), allOnCore: onCore(page), cpuOver50: cpu.filter((ms) => ms > 50).length, cpuWorst: Math.max(0, ...cpu) };
 }
 
 async function stopTracing(): Promise<unknown[]> {
