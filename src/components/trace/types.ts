@@ -11,7 +11,3 @@ export interface TraceRow {
 export function shortModel(model: string): string {
   return model.split('/').at(-1) || model;
 }
-
-export function seconds(ms: number | null | undefined): string {
-  return ms == null ? '–' : `${(ms / 1000).toFixed(2)} s`;
-}

@@ -1,6 +1,7 @@
 // Export and import: a lossless, versioned JSON file, and a readable Markdown page. Never a key.
 import type { StoredComparison, StoredRun } from './db.ts';
 import type { LoadedComparison } from './history.ts';
+import { seconds } from '../metrics/format.ts';
 import { answerTotalMs, type MetricsSnapshot } from '../metrics/metrics.ts';
 
 export const EXPORT_FORMAT = 'qwen-playground/comparison';
@@ -61,7 +62,6 @@ export function withId(loaded: LoadedComparison, id: string, title = loaded.comp
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
-const secs = (ms: number | null | undefined) => (ms == null ? '–' : `${(ms / 1000).toFixed(2)} s`);
 const tokens = (m: MetricsSnapshot | null) => (m?.outputTokens ? `${m.outputTokens.source === 'chunks' ? '~' : ''}${m.outputTokens.value} (${m.outputTokens.source})` : '–');
 const rate = (m: MetricsSnapshot | null) => (m?.decodeTps == null ? '–' : `${m.decodeTps.toFixed(1)}`);
 
@@ -77,12 +77,12 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
     const line = (label: string, f: (r: StoredRun | undefined) => string) => out.push(`| ${label} | ${row.map((r) => cell(f(r))).join(' | ')} |`);
     line('Endpoint', (r) => (r ? `${r.endpoint.baseURL} (${r.endpoint.dialect})` : '–'));
     line('Status', (r) => r?.status ?? 'not sent');
-    if (row.some((r) => r?.loadMs != null)) line('Model load', (r) => secs(r?.loadMs));
-    line('Time to first token', (r) => secs(r?.metrics?.ttftMs));
-    line('Thinking', (r) => secs(r?.metrics?.thinkingMs));
+    if (row.some((r) => r?.loadMs != null)) line('Model load', (r) => seconds(r?.loadMs));
+    line('Time to first token', (r) => seconds(r?.metrics?.ttftMs));
+    line('Thinking', (r) => seconds(r?.metrics?.thinkingMs));
     line('Output tokens', (r) => tokens(r?.metrics ?? null));
     line('Tokens/s', (r) => rate(r?.metrics ?? null));
-    line('Total', (r) => secs(r?.metrics && answerTotalMs(r.metrics, r.loadMs)));
+    line('Total', (r) => seconds(r?.metrics && answerTotalMs(r.metrics, r.loadMs)));
     out.push('');
     row.forEach((r, i) => {
       out.push(`### ${c.panels[i]!.model}`, '');
