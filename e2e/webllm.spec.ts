@@ -1,5 +1,18 @@
 // In-browser models in Chromium without a WebGPU adapter: one clear sentence, and remote panels unaffected.
+import type { Page } from '@playwright/test';
 import { expect, metric, openApp, panels, send, test } from './fixtures.ts';
+
+/** Opens a saved in-browser answer, as an export file would bring it back: its events replay as they streamed. */
+async function importSaved(page: Page, model: string, events: object[]): Promise<void> {
+  const endpoint = { baseURL: 'webllm', dialect: 'webllm' };
+  const now = Date.now();
+  const comparison = { id: 'loaded', title: 'Hello', createdAt: now, updatedAt: now, system: '', turns: ['Hello'], settings: { stallTimeoutS: 120 }, panels: [{ key: 'p1', model, endpoint, thinking: 'default', params: {} }] };
+  const run = { id: 'loaded/p1/0', comparisonId: 'loaded', panelKey: 'p1', turn: 0, model, endpoint, thinking: 'default', params: {}, startedAt: now, updatedAt: now, status: 'done', answer: 'Hello there.', reasoning: '', toolCalls: [], errorMessage: null, metrics: null, eventCount: events.length };
+  const file = { format: 'qwen-playground/comparison', version: 1, exportedAt: new Date(now).toISOString(), comparison, runs: [{ run, events }] };
+  await openApp(page, [{ model, endpoint: 'webllm' }]);
+  await page.getByRole('button', { name: 'History' }).click();
+  await page.getByTestId('history').getByLabel('Import a JSON export').setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+}
 
 test.describe('without WebGPU', () => {
   test('an in-browser panel says why in one sentence, and a remote panel beside it answers', async ({ page, sim }) => {
@@ -34,7 +47,6 @@ test.describe('without WebGPU', () => {
   test('an in-browser answer shows how long its model took to load: in its numbers, the trace table and first on the timeline', async ({ page }) => {
     // a saved answer as a live one records it: the model loads for 6 s, then the answer's own clock starts
     const model = 'Qwen3-0.6B-q4f32_1-MLC';
-    const endpoint = { baseURL: 'webllm', dialect: 'webllm' };
     const events = [
       { type: 'progress', progress: { phase: 'fetching', fraction: 0.1, message: 'Downloading' }, at: 5 },
       { type: 'progress', progress: { phase: 'compiling', fraction: null, message: 'Compiling' }, at: 4000 },
@@ -43,14 +55,7 @@ test.describe('without WebGPU', () => {
       { type: 'content', text: ' there.', seq: 2, at: 6250 },
       { type: 'done', finishReason: 'stop', at: 6300 },
     ];
-    const now = Date.now();
-    const comparison = { id: 'loaded', title: 'Hello', createdAt: now, updatedAt: now, system: '', turns: ['Hello'], settings: { stallTimeoutS: 120 }, panels: [{ key: 'p1', model, endpoint, thinking: 'default', params: {} }] };
-    const run = { id: 'loaded/p1/0', comparisonId: 'loaded', panelKey: 'p1', turn: 0, model, endpoint, thinking: 'default', params: {}, startedAt: now, updatedAt: now, status: 'done', answer: 'Hello there.', reasoning: '', toolCalls: [], errorMessage: null, metrics: null, eventCount: events.length };
-    const file = { format: 'qwen-playground/comparison', version: 1, exportedAt: new Date(now).toISOString(), comparison, runs: [{ run, events }] };
-
-    await openApp(page, [{ model, endpoint: 'webllm' }]);
-    await page.getByRole('button', { name: 'History' }).click();
-    await page.getByTestId('history').getByLabel('Import a JSON export').setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await importSaved(page, model, events);
     const panel = panels(page).first();
     await expect(panel.getByTestId('answer')).toHaveText('Hello there.');
     expect(await metric(panel, 'load')).toBe(6000);
@@ -63,5 +68,28 @@ test.describe('without WebGPU', () => {
     await expect(trace.getByTestId('timeline')).toContainText('loading the model');
     await expect(trace.getByTestId('metrics-table').getByRole('row', { name: /^Model load/ })).toContainText('6.00 s');
     await expect(trace.getByTestId('timeline')).toContainText('6.30 s');
+  });
+
+  test('an in-browser answer that queued behind another shows the wait apart from the load', async ({ page }) => {
+    // a second model that did not fit beside the first: queued 3 s, then loaded for 6 s
+    const model = 'Qwen3-4B-q4f32_1-MLC';
+    await importSaved(page, model, [
+      { type: 'progress', progress: { phase: 'queued', fraction: null, message: 'Queued' }, at: 2 },
+      { type: 'progress', progress: { phase: 'starting', fraction: null, message: 'Starting' }, at: 3000 },
+      { type: 'progress', progress: { phase: 'fetching', fraction: 0.1, message: 'Downloading' }, at: 3100 },
+      { type: 'progress', progress: { phase: 'ready', fraction: 1, message: 'Ready' }, at: 9000 },
+      { type: 'content', text: 'Hello there.', seq: 1, at: 9150 },
+      { type: 'done', finishReason: 'stop', at: 9300 },
+    ]);
+    const panel = panels(page).first();
+    await expect(panel.getByTestId('answer')).toHaveText('Hello there.');
+    expect(await metric(panel, 'queued')).toBe(3000);
+    expect(await metric(panel, 'load')).toBe(6000);
+    expect(await metric(panel, 'ttft')).toBe(150);
+    const trace = page.getByTestId('trace');
+    if (!(await trace.isVisible())) await page.getByRole('button', { name: 'Trace' }).click();
+    await expect(trace.getByRole('img', { name: `${model}: queued 3.00 s, loading 6.00 s, waiting 0.15 s, answering 0.15 s, done` })).toBeVisible();
+    await expect(trace.getByTestId('timeline')).toContainText('queued behind another in-browser answer');
+    await expect(trace.getByTestId('metrics-table').getByRole('row', { name: /^Queued/ })).toContainText('3.00 s');
   });
 });

@@ -300,7 +300,10 @@ export class RunMetrics {
   }
 }
 
-/** A run's answer time, request to end; none for a run that ended while its model loaded (it never asked). */
-export function answerTotalMs(metrics: MetricsSnapshot, loadMs: number | null | undefined): number | null {
-  return loadMs != null && metrics.totalMs === 0 ? null : metrics.totalMs;
+/**
+ * A run's answer time, request to end; none for an in-browser run that ended while it queued or its model
+ * loaded (it never asked).
+ */
+export function answerTotalMs(metrics: MetricsSnapshot, before: { loadMs?: number | null; queuedMs?: number | null }): number | null {
+  return (before.loadMs != null || before.queuedMs != null) && metrics.totalMs === 0 ? null : metrics.totalMs;
 }

@@ -65,6 +65,7 @@ export function storedRun(place: RunPlace, run: Run, eventCount: number): Stored
     errorMessage: run.error?.message ?? null,
     metrics: run.metricsNow,
     loadMs: run.loadMs,
+    queuedMs: run.queuedMs,
     eventCount,
   };
 }

@@ -19,6 +19,16 @@ const SAMPLE_MS = 200;
  */
 const onGrid = (t: number): number => Math.round(t * 1024) / 1024;
 
+export interface PreludePart {
+  phase: 'queued' | 'loading';
+  ms: number;
+}
+
+/** A load report as a part of the prelude: queued, or loading in any of its steps. */
+export function preludePhase(progress: LoadProgress): PreludePart['phase'] {
+  return progress.phase === 'queued' ? 'queued' : 'loading';
+}
+
 export interface RunError {
   kind: ErrorKind;
   message: string;
@@ -39,10 +49,15 @@ export class Run {
   /** an in-browser model on its way: queued, downloading, compiling (null once it is ready) */
   progress = $state.raw<LoadProgress | null>(null);
   /**
-   * ms the in-browser model took to load (from the cache or the network, then compiled) before this
-   * answer's clock started; null when nothing had to load (a server, a model already in memory)
+   * Before an in-browser answer's clock starts: the time queued behind another in-browser answer and the
+   * time loading the model (from the cache or the network, then compiling), in the order they came.
+   * Grows while it lasts; empty for a server, or a model already in memory and free.
    */
+  prelude = $state.raw<PreludePart[]>([]);
+  /** ms loading, once the prelude is over; null when nothing had to load */
   loadMs = $state<number | null>(null);
+  /** ms queued behind another in-browser answer, once the prelude is over; null when it never waited */
+  queuedMs = $state<number | null>(null);
   /** why the server stopped generating (`stop`, `length`, `tool_calls`…), once it said */
   finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
@@ -184,6 +199,8 @@ export class Run {
   /** Loading is not answering: once the model is ready, the answer's clock starts over. */
   #progress(progress: LoadProgress, at: number): void {
     if (progress.phase !== 'ready') {
+      // the first report counts from the run's start; a change between queued and loading closes a part
+      if (this.progress && preludePhase(this.progress) !== preludePhase(progress)) this.#closePart(at);
       this.progress = progress;
       return markDirty(this, at);
     }
@@ -195,8 +212,23 @@ export class Run {
     markDirty(this, at);
   }
 
+  /** when the prelude's current part began */
+  get partSince(): number {
+    return this.startedAt + this.prelude.reduce((sum, part) => sum + part.ms, 0);
+  }
+
+  #closePart(at: number): void {
+    const phase = preludePhase(this.progress!);
+    const last = this.prelude.at(-1);
+    const ms = at - this.partSince;
+    this.prelude = last?.phase === phase ? [...this.prelude.slice(0, -1), { phase, ms: last.ms + ms }] : [...this.prelude, { phase, ms }];
+  }
+
   #loaded(at: number): void {
-    this.loadMs = at - this.startedAt;
+    this.#closePart(at);
+    const total = (phase: PreludePart['phase']) => (this.prelude.some((p) => p.phase === phase) ? this.prelude.reduce((sum, p) => sum + (p.phase === phase ? p.ms : 0), 0) : null);
+    this.loadMs = total('loading');
+    this.queuedMs = total('queued');
     this.progress = null;
     this.startedAt = at;
     this.#metrics = new RunMetrics(at);

@@ -67,6 +67,26 @@ describe('Run', () => {
     expect(server.loadMs).toBeNull();
   });
 
+  it('time queued behind another in-browser answer is its own part, in order, and not model load', () => {
+    const report = (phase: 'queued' | 'starting' | 'fetching' | 'compiling' | 'ready', at: number) => ({ type: 'progress' as const, progress: { phase, fraction: null, message: '' }, at });
+    // a second model that does not fit waits for the first answer, then loads
+    const waited = new Run(identity, 10);
+    for (const e of [report('queued', 12), report('starting', 3010), report('fetching', 3100), report('compiling', 6000), report('ready', 8010)]) waited.apply(e);
+    expect(waited.prelude).toEqual([{ phase: 'queued', ms: 3000 }, { phase: 'loading', ms: 5000 }]);
+    expect([waited.queuedMs, waited.loadMs]).toEqual([3000, 5000]);
+    // the same model in two panels: loaded together, then this one waits for the other's answer
+    const second = new Run(identity, 10);
+    for (const e of [report('starting', 10), report('fetching', 50), report('queued', 4010), report('ready', 6010), { type: 'content' as const, text: 'Hi', seq: 1, at: 6100 }]) second.apply(e);
+    expect(second.prelude).toEqual([{ phase: 'loading', ms: 4000 }, { phase: 'queued', ms: 2000 }]);
+    expect(second.metricsNow.ttftMs).toBe(90);
+    const replayed = Run.replay(identity, second.events.map((e) => ({ ...e, at: e.at - second.origin })));
+    expect(replayed.prelude).toEqual(second.prelude);
+    // queued only, for a model already in memory: nothing loaded
+    const busy = new Run(identity, 10);
+    for (const e of [report('queued', 10), report('ready', 2010)]) busy.apply(e);
+    expect([busy.queuedMs, busy.loadMs]).toEqual([2000, null]);
+  });
+
   it('a load that fails or is stopped counts as loading, live and replayed, not as waiting for an answer', () => {
     const fetching = (at: number) => ({ type: 'progress' as const, progress: { phase: 'fetching' as const, fraction: 0.4, message: '' }, at });
     const endings: StreamEvent[] = [

@@ -72,6 +72,8 @@ export interface StoredRun {
   metrics: MetricsSnapshot | null;
   /** ms an in-browser model took to load before this answer (null: nothing loaded; absent in older records) */
   loadMs?: number | null;
+  /** ms it queued behind another in-browser answer first (null: it did not; absent in older records) */
+  queuedMs?: number | null;
   /** how many events are stored in `events` batches */
   eventCount: number;
 }

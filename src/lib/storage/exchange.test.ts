@@ -114,5 +114,12 @@ describe('export and import', () => {
     const md = exportMarkdown(failed, 'Load');
     expect(md).toContain('| Model load | 1.80 s | – |');
     expect(md).toContain('| Total | – | 0.00 s |');
+    expect(md).not.toContain('| Queued |');
+  });
+
+  it('Markdown gives the time queued behind another in-browser answer a row of its own', () => {
+    const queued: LoadedComparison = { ...loaded, runs: [{ run: run('p1', 'Qwen3-4B-q4f32_1-MLC', 'Hi', { queuedMs: 3_000, loadMs: 6_000 }), events: [] }, { run: run('p2', 'Qwen/Qwen3-8B', 'Hi'), events: [] }] };
+    const md = exportMarkdown(queued, 'Queued');
+    expect(md).toContain('| Queued | 3.00 s | – |\n| Model load | 6.00 s | – |');
   });
 });

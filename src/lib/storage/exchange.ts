@@ -77,12 +77,13 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
     const line = (label: string, f: (r: StoredRun | undefined) => string) => out.push(`| ${label} | ${row.map((r) => cell(f(r))).join(' | ')} |`);
     line('Endpoint', (r) => (r ? `${r.endpoint.baseURL} (${r.endpoint.dialect})` : '–'));
     line('Status', (r) => r?.status ?? 'not sent');
+    if (row.some((r) => r?.queuedMs != null)) line('Queued', (r) => seconds(r?.queuedMs));
     if (row.some((r) => r?.loadMs != null)) line('Model load', (r) => seconds(r?.loadMs));
     line('Time to first token', (r) => seconds(r?.metrics?.ttftMs));
     line('Thinking', (r) => seconds(r?.metrics?.thinkingMs));
     line('Output tokens', (r) => tokens(r?.metrics ?? null));
     line('Tokens/s', (r) => rate(r?.metrics ?? null));
-    line('Total', (r) => seconds(r?.metrics && answerTotalMs(r.metrics, r.loadMs)));
+    line('Total', (r) => seconds(r?.metrics && answerTotalMs(r.metrics, r)));
     out.push('');
     row.forEach((r, i) => {
       out.push(`### ${c.panels[i]!.model}`, '');
