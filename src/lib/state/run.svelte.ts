@@ -212,7 +212,7 @@ export class Run {
     markDirty(this, at);
   }
 
-  /** when the prelude's current part began */
+  /** while the prelude lasts: when its current part began (the answer's clock has not started yet) */
   get partSince(): number {
     return this.startedAt + this.prelude.reduce((sum, part) => sum + part.ms, 0);
   }
