@@ -139,7 +139,7 @@ async function run(tps: number, tokens: number) {
     await page.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
   // TASKS=1: the page's tasks (category toplevel), whose wall and CPU times tell its own work from waiting for a core
-  const categories = [...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])];
+  const categories = [...new Set([...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])])];
   if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
   const before = await taskSeconds(page);
   const start = Date.now();

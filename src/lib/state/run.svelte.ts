@@ -55,9 +55,9 @@ export class Run {
    */
   prelude = $state.raw<PreludePart[]>([]);
   /** ms loading, once the prelude is over; null when nothing had to load */
-  loadMs = $state<number | null>(null);
+  readonly loadMs = $derived(this.#preludeTotal('loading'));
   /** ms queued behind another in-browser answer, once the prelude is over; null when it never waited */
-  queuedMs = $state<number | null>(null);
+  readonly queuedMs = $derived(this.#preludeTotal('queued'));
   /** why the server stopped generating (`stop`, `length`, `tool_calls`…), once it said */
   finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
@@ -224,11 +224,13 @@ export class Run {
     this.prelude = last?.phase === phase ? [...this.prelude.slice(0, -1), { phase, ms: last.ms + ms }] : [...this.prelude, { phase, ms }];
   }
 
+  #preludeTotal(phase: PreludePart['phase']): number | null {
+    if (this.progress || !this.prelude.some((p) => p.phase === phase)) return null;
+    return this.prelude.reduce((sum, p) => sum + (p.phase === phase ? p.ms : 0), 0);
+  }
+
   #loaded(at: number): void {
     this.#closePart(at);
-    const total = (phase: PreludePart['phase']) => (this.prelude.some((p) => p.phase === phase) ? this.prelude.reduce((sum, p) => sum + (p.phase === phase ? p.ms : 0), 0) : null);
-    this.loadMs = total('loading');
-    this.queuedMs = total('queued');
     this.progress = null;
     this.startedAt = at;
     this.#metrics = new RunMetrics(at);
