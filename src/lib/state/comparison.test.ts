@@ -118,7 +118,7 @@ describe('Comparison', () => {
     c.send('q');
     await settle();
     expect(behind.latest!.warnings).toEqual([expect.stringMatching(/^Sent while 6 other requests to http:\/\/h:8000 were open/)]);
-    expect(behind.latest!.events.find((e) => e.type === 'warning')).toBeDefined(); // saved and replayed with the run
+    expect(behind.latest!.eventsFrom(0).find((e) => e.type === 'warning')).toBeDefined(); // saved and replayed with the run
     expect(free.latest!.warnings).toEqual([]);
     expect(streams.total('http://h:8000')).toBe(6); // the run ended: its stream no longer counts
     elsewhere.forEach((s) => s.close());

@@ -205,7 +205,7 @@ export class History {
     if (!t) return;
     this.#write(async (db) => {
       // built when it is its turn to be written, so it holds everything up to now and nothing twice
-      const count = run.events.length;
+      const count = run.eventCount;
       if (this.#tracked.get(run) !== t) return; // replaced by a regenerate meanwhile
       // read before writing: a run that ends while this write is on its way is finished by the next one
       const last = t.ended;
@@ -215,6 +215,7 @@ export class History {
       // only a write that landed moves the mark: after a failure the next save carries these events again
       if (count > t.saved) t.batch++;
       t.saved = count;
+      run.letGoBefore(count);
       t.fresh = false;
       // a last save that failed (a full disk) stays tracked: the timer tries again
       if (last) this.#untrack(run);

@@ -125,6 +125,10 @@ describe('History', () => {
       ['done', 'B: q', ['open', 'content', 'content', 'done']],
     ]);
     expect(after!.runs[0]!.events.every((e) => e.at >= 0 && e.at < 5_000)).toBe(true);
+    // what is written down, the page lets go of: a long answer's tens of thousands of events leave memory
+    const run = first.c.panels[0]!.latest!;
+    expect([run.eventCount, run.eventsFrom(4)]).toEqual([4, []]);
+    expect(() => run.eventsFrom(0)).toThrow(/let go/);
   }, TIMER_SAVE_WAIT_MS + 5_000);
 
   it('regenerate replaces the saved run; taking a turn back deletes its runs', async () => {
@@ -203,6 +207,8 @@ describe('History', () => {
       // may land before its first event, with none to miss: that order depends on timing)
       const { runs } = (await loadComparison(db, c.id))!;
       for (const { run, events } of runs) expect([run.eventCount, events.length]).toEqual([0, 0]);
+      // nothing written, nothing let go: the page still holds every event for the next save
+      for (const panel of c.panels) expect(panel.latest!.eventsFrom(0).map((e) => e.type)).toEqual(['open', 'content', 'content', 'done']);
       // space is freed: the runs that ended meanwhile are written by the next save, whole
       full = false;
       await vi.waitFor(

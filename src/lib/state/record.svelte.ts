@@ -72,7 +72,7 @@ export function storedRun(place: RunPlace, run: Run, eventCount: number): Stored
 
 /** The events from `from` on, with times made relative to the run's creation so they survive a reload. */
 export function eventBatch(id: string, n: number, run: Run, from: number): StoredEventBatch {
-  return { runId: id, n, events: run.events.slice(from).map((e) => ({ ...e, at: e.at - run.origin })) };
+  return { runId: id, n, events: run.eventsFrom(from).map((e) => ({ ...e, at: e.at - run.origin })) };
 }
 
 /** The setup link of a comparison: its panels, system prompt and the prompt being typed (else the last); never a key. */

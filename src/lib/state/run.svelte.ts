@@ -76,8 +76,13 @@ export class Run {
   readonly origin: number;
   /** wall-clock start, for history */
   readonly createdAt = Date.now();
-  /** every event, in order, with its time: the record of what happened */
-  readonly events: StreamEvent[] = [];
+  /**
+   * The record of what happened: every event, in order, with its time, from `#eventsLetGo` on. Those
+   * before it are written down and let go (a long answer is tens of thousands of events, which memory
+   * would hold, and the garbage collector walk, for as long as the page shows the run).
+   */
+  #events: StreamEvent[] = [];
+  #eventsLetGo = 0;
   #reasoningText = '';
   /** the reasoning as the frames received it, so a view can take only what is new */
   #reasoningPieces: string[] = [];
@@ -97,6 +102,25 @@ export class Run {
     this.#markdown = new IncrementalMarkdown(sanitize);
     this.status = 'waiting';
     setLive(this, true);
+  }
+
+  /** how many events the run has had */
+  get eventCount(): number {
+    return this.#eventsLetGo + this.#events.length;
+  }
+
+  /** The events from the `n`th on, for a recorder to write down; those let go are no longer here. */
+  eventsFrom(n: number): StreamEvent[] {
+    if (n < this.#eventsLetGo) throw new Error(`events before ${this.#eventsLetGo} are let go; ${n} asked for`);
+    return this.#events.slice(n - this.#eventsLetGo);
+  }
+
+  /** The events before the `n`th are written down: the run need not hold them any longer. */
+  letGoBefore(n: number): void {
+    const drop = Math.min(n, this.eventCount) - this.#eventsLetGo;
+    if (drop <= 0) return;
+    this.#events = this.#events.slice(drop);
+    this.#eventsLetGo += drop;
   }
 
   get answerText(): string {
@@ -152,6 +176,8 @@ export class Run {
       run.#end('interrupted');
       markDirty(run);
     }
+    // its events are on record already
+    run.letGoBefore(run.eventCount);
     return run;
   }
 
@@ -159,7 +185,7 @@ export class Run {
   apply(e: StreamEvent): void {
     if (this.#ended) return;
     e.at = onGrid(e.at);
-    this.events.push(e);
+    this.#events.push(e);
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
     // a load that fails or is stopped took its time loading, not waiting for an answer
     if (this.progress && (e.type === 'error' || e.type === 'stopped')) this.#loaded(e.at);

@@ -40,7 +40,7 @@ describe('Run', () => {
     ];
     for (const e of events) live.apply({ ...e });
     // what history saves: times counted from the run's creation
-    const saved = live.events.map((e) => ({ ...e, at: e.at - live.origin }));
+    const saved = live.eventsFrom(0).map((e) => ({ ...e, at: e.at - live.origin }));
     const replayed = Run.replay(identity, saved);
     const numbers = (r: Run) => {
       const m = r.metricsNow;
@@ -48,6 +48,9 @@ describe('Run', () => {
     };
     expect(numbers(replayed)).toEqual(numbers(live));
     expect(numbers(live)[1]).toBeCloseTo(372.105, 2);
+    // a replayed run's events are on record already: it counts them but does not hold them
+    expect(replayed.eventCount).toBe(saved.length);
+    expect(() => replayed.eventsFrom(0)).toThrow(/let go/);
   });
 
   it('an in-browser model that had to load keeps its load time, live and replayed; a server run has none', () => {
@@ -58,7 +61,7 @@ describe('Run', () => {
     expect(live.loadMs).toBe(5002);
     // the answer's own clock starts once the model is ready
     expect(live.metricsNow.ttftMs).toBe(88);
-    const replayed = Run.replay(identity, live.events.map((e) => ({ ...e, at: e.at - live.origin })));
+    const replayed = Run.replay(identity, live.eventsFrom(0).map((e) => ({ ...e, at: e.at - live.origin })));
     expect(replayed.loadMs).toBe(5002);
     expect(replayed.metricsNow.ttftMs).toBe(88);
 
@@ -79,7 +82,7 @@ describe('Run', () => {
     for (const e of [report('starting', 10), report('fetching', 50), report('queued', 4010), report('ready', 6010), { type: 'content' as const, text: 'Hi', seq: 1, at: 6100 }]) second.apply(e);
     expect(second.prelude).toEqual([{ phase: 'loading', ms: 4000 }, { phase: 'queued', ms: 2000 }]);
     expect(second.metricsNow.ttftMs).toBe(90);
-    const replayed = Run.replay(identity, second.events.map((e) => ({ ...e, at: e.at - second.origin })));
+    const replayed = Run.replay(identity, second.eventsFrom(0).map((e) => ({ ...e, at: e.at - second.origin })));
     expect(replayed.prelude).toEqual(second.prelude);
     // queued only, for a model already in memory: nothing loaded
     const busy = new Run(identity, 10);
@@ -100,7 +103,7 @@ describe('Run', () => {
       expect(live.progress).toBeNull();
       expect(live.loadMs).toBe(3002);
       expect(live.metricsNow.totalMs).toBe(0);
-      const replayed = Run.replay(identity, live.events.map((e) => ({ ...e, at: e.at - live.origin })));
+      const replayed = Run.replay(identity, live.eventsFrom(0).map((e) => ({ ...e, at: e.at - live.origin })));
       expect(replayed.loadMs).toBe(3002);
       expect(replayed.metricsNow.totalMs).toBe(0);
     }
