@@ -39,7 +39,7 @@ try {
   console.log(await machine());
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
-    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
+    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'heap MB', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
     const results: Result[] = [];
@@ -104,7 +104,7 @@ type Result = Awaited<ReturnType<typeof run>>;
 /** A result as the table's columns after the case's own two. */
 function row(r: Result): string[] {
   const tasks = r.longTasks ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0)] : [];
-  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), ...tasks].map(String);
+  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.heapMB.toFixed(1), ...tasks].map(String);
 }
 
 async function run(tps: number, tokens: number) {
@@ -167,6 +167,10 @@ async function run(tps: number, tokens: number) {
   const traceEvents = categories.length ? await stopTracing() : [];
   if (process.env.TRACE) writeFileSync(process.env.TRACE, JSON.stringify({ traceEvents }));
   const longTasks = TASKS ? pageLongTasks(traceEvents as TraceEvent[]) : null;
+  // what the page holds once it is all on screen and saved (the last save lands within half a second)
+  await new Promise((r) => setTimeout(r, 1000));
+  await page.send('HeapProfiler.collectGarbage');
+  const heap = (await page.send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
   // frames of the page load are not the streaming's
   const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
   await page.close();
@@ -185,6 +189,7 @@ async function run(tps: number, tokens: number) {
     lagMax: lags.at(-1) ?? NaN,
     busy: busySeconds / wall,
     usPerToken: (busySeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
+    heapMB: heap / 2 ** 20,
     longTasks,
   };
 }
