@@ -92,7 +92,7 @@ export class Run {
   #markdown: IncrementalMarkdown;
   #ended = false;
   #renderedLength = -1;
-  #sampledAt = 0;
+  #sampleTick = -1;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
     startedAt = onGrid(startedAt);
@@ -298,12 +298,18 @@ export class Run {
     this.#sample(now);
   }
 
+  /**
+   * On the page's 200 ms grid, not the run's own: every run's sample changes in the same frame, so the
+   * trace panel (outside the answers' scrollers: the page's root layer) repaints 5 times a second, not
+   * 5 times a second per run at as many different moments.
+   */
   #sample(now: number): void {
-    if (this.ended || !this.sampled || now - this.#sampledAt >= SAMPLE_MS) {
+    const tick = Math.floor(now / SAMPLE_MS);
+    if (this.ended || !this.sampled || tick !== this.#sampleTick) {
       this.sampled = this.metrics;
-      this.#sampledAt = now;
+      this.#sampleTick = tick;
+      if (!this.ended) this.#recordRate(now - this.startedAt, this.metrics);
     }
-    if (!this.ended) this.#recordRate(now - this.startedAt, this.metrics);
   }
 
   #recordRate(t: number, metrics: MetricsSnapshot | null): void {
@@ -311,7 +317,7 @@ export class Run {
     const rate = metrics?.liveTps;
     const firstToken = metrics?.ttftMs;
     // the first half second of a rate is noise (a few tokens over a tiny window), so the chart starts after it
-    if (rate == null || firstToken == null || t - firstToken < 500 || (last && t - last[0] < SAMPLE_MS)) return;
+    if (rate == null || firstToken == null || t - firstToken < 500 || (last && t <= last[0])) return;
     this.rateSamples = [...this.rateSamples, [t, rate]];
   }
 }

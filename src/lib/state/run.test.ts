@@ -124,6 +124,29 @@ describe('Run', () => {
     expect(last).toBeLessThanOrEqual(2200);
   });
 
+  it('runs that started apart sample their numbers in the same frames, 5 times a second', () => {
+    const [a, b] = [new Run(identity, 0), new Run(identity, 230)];
+    const changed = new Map<Run, number[]>([[a, []], [b, []]]);
+    let seq = 0;
+    for (let frame = 150; frame < 3000; frame += 1000 / 30) {
+      for (const run of frame < 250 ? [a] : [a, b]) {
+        run.apply({ type: 'content', text: 'x', seq: ++seq, at: frame - 5 });
+        const before = run.sampled;
+        run.flush(frame);
+        if (run.sampled !== before) changed.get(run)!.push(frame);
+      }
+    }
+    // after each run's first frame, which shows it at once
+    const [inA, inB] = [changed.get(a)!.slice(1), changed.get(b)!.slice(1)];
+    expect(inB).toEqual(inA.filter((frame) => frame > inB[0]! - 1));
+    expect(inA.length).toBeGreaterThanOrEqual(13);
+    expect(inA.length).toBeLessThanOrEqual(15);
+    // the rate chart's points come in those frames too, on each run's own clock
+    const bAt = new Set(b.rateSamples.map(([t]) => t + 230));
+    expect(bAt.size).toBeGreaterThan(5);
+    expect(a.rateSamples.map(([t]) => t).filter((t) => t >= Math.min(...bAt))).toEqual([...bAt]);
+  });
+
   it('shows no reasoning before the frame that draws it', () => {
     const run = new Run(identity, 0);
     run.apply({ type: 'reasoning', text: 'hidden until drawn', at: 1, seq: 1 });
