@@ -1,5 +1,5 @@
 // Streaming markdown: settled blocks are rendered and sanitized once; only the live tail is redone per frame.
-import { renderMarkdown, renderUnfinished } from './render.ts';
+import { renderInPieces, renderMarkdown, renderUnfinished, type RenderedPiece } from './render.ts';
 import type { Sanitize } from './sanitize.ts';
 
 export interface MarkdownView {
@@ -7,6 +7,22 @@ export interface MarkdownView {
   blocks: string[];
   /** HTML of the unsettled end of the text */
   tail: string;
+}
+
+/** How much text (characters) the final render sanitizes at a time past the blocks already on screen. */
+const PIECE_CHARS = 2000;
+
+/** The final render under way: the whole text's render in pieces, and the blocks made of those done so far. */
+interface FinalRender {
+  pieces: RenderedPiece[];
+  next: number;
+  blocks: string[];
+  /** the settled blocks the pieces done so far replace */
+  replaced: number;
+  /** where each settled block starts, and where the last one ends: the offsets a piece can keep blocks between */
+  blockAt: Map<number, number>;
+  /** how much of the text the settled blocks hold; the rest was the tail */
+  settled: number;
 }
 
 /**
@@ -32,6 +48,9 @@ export class IncrementalMarkdown {
   #lastBoundary = 0; // the latest blank line outside a fence (0: none yet)
   #length = 0;
   #finished = false;
+  /** the tail as last shown: it stays while the final render has not reached it */
+  #tail = '';
+  #final: FinalRender | null = null;
 
   constructor(sanitize: Sanitize) {
     this.#sanitize = sanitize;
@@ -49,7 +68,8 @@ export class IncrementalMarkdown {
     if (this.#finished) return { blocks: this.#blocks, tail: '' };
     this.#scan();
     if (this.#lastBoundary > 0) this.#settle(this.#lastBoundary);
-    return { blocks: this.#blocks, tail: this.#rest.trim() ? this.#sanitize(renderUnfinished(this.#rest)) : '' };
+    this.#tail = this.#rest.trim() ? this.#sanitize(renderUnfinished(this.#rest)) : '';
+    return { blocks: this.#blocks, tail: this.#tail };
   }
 
   /** The whole text appended so far: O(text), for the occasional reader (copy, save), never per frame. */
@@ -62,22 +82,59 @@ export class IncrementalMarkdown {
     return this.#length;
   }
 
-  /**
-   * The final render of a finished text, equal to a one-shot render. When marked renders the whole text
-   * exactly as the concatenation of the blocks (no loose list or link reference spanning a block end),
-   * the blocks already on screen stay: no sanitizing, no new DOM, no relayout of a long answer.
-   */
+  /** The final render of a finished text, all at once: equal to a one-shot render (see `finishSome`). */
   finish(): MarkdownView {
-    if (this.#finished) return { blocks: this.#blocks, tail: '' };
-    const text = this.text;
-    if (this.#rest) this.#settle(this.#rest.length);
-    const whole = renderMarkdown(text);
-    if (whole !== this.#raw.join('')) {
-      this.#raw = [whole];
-      this.#blocks = [this.#sanitize(whole)];
+    return this.finishSome(() => Infinity).view;
+  }
+
+  /**
+   * The final render of a finished text, equal to a one-shot render, a slice at a time: call it until
+   * `done`. The whole text is rendered as one, in pieces at its block ends (`renderInPieces`). A piece
+   * equal to blocks already on screen keeps them: no sanitizing, no new DOM, no relayout of a long answer.
+   * Only the others are sanitized, at least one a call and more while `timeLeft()` (ms) lasts. Usually
+   * that is the last block alone; an answer reopened from history, never shown before, is all new, and
+   * fills in piece by piece instead of holding the page for the whole of it.
+   */
+  finishSome(timeLeft: () => number): { view: MarkdownView; done: boolean } {
+    if (this.#finished) return { view: { blocks: this.#blocks, tail: '' }, done: true };
+    const final = (this.#final ??= this.#planFinal());
+    if (!final.pieces.length) return this.#done([]);
+    do {
+      const piece = final.pieces[final.next++]!;
+      const [first, end] = [final.blockAt.get(piece.from), final.blockAt.get(piece.to)];
+      const same = first !== undefined && end !== undefined && end > first && this.#raw.slice(first, end).join('') === piece.html;
+      if (same) final.blocks.push(...this.#blocks.slice(first, end));
+      else final.blocks.push(this.#sanitize(piece.html));
+      final.replaced = end ?? this.#blocks.length;
+    } while (final.next < final.pieces.length && timeLeft() > 0);
+    if (final.next < final.pieces.length) {
+      // the blocks not reached yet stay as they were, and the tail too while no piece has gone past the blocks
+      const reachedTail = final.pieces[final.next - 1]!.to > final.settled;
+      return { view: { blocks: [...final.blocks, ...this.#blocks.slice(final.replaced)], tail: reachedTail ? '' : this.#tail }, done: false };
     }
+    return this.#done(final.blocks);
+  }
+
+  #done(blocks: string[]): { view: MarkdownView; done: true } {
+    this.#blocks = blocks;
+    this.#raw = [];
+    this.#final = null;
     this.#finished = true;
-    return { blocks: this.#blocks, tail: '' };
+    return { view: { blocks, tail: '' }, done: true };
+  }
+
+  #planFinal(): FinalRender {
+    const text = this.text;
+    const blockAt = new Map<number, number>([[0, 0]]);
+    const ends: number[] = [];
+    let at = 0;
+    this.#sources.forEach((source, i) => {
+      ends.push((at += source.length));
+      blockAt.set(at, i + 1);
+    });
+    // marked could not say where its blocks are in this text: one piece, the whole
+    const pieces = renderInPieces(text, ends, PIECE_CHARS) ?? [{ from: 0, to: text.length, html: renderMarkdown(text) }];
+    return { pieces, next: 0, blocks: [], replaced: 0, blockAt, settled: at };
   }
 
   /** Moves the text before `to` (an index into the rest) into a new settled block. */

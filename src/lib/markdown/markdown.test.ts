@@ -50,6 +50,71 @@ describe('incremental markdown', () => {
     expect(after.blocks.join('')).toBe(oneShot(text));
   });
 
+  it('the final render sanitizes only what it changes: blocks before and after a loose list stay as they are', () => {
+    let calls = 0;
+    const counting = (html: string) => (calls++, sanitize(html));
+    const md = new IncrementalMarkdown(counting);
+    const parts = ['# Title\n\n', 'Intro\n\n', '- one\n\n', '- two\n\n', 'Middle\n\n', '```js\nx\n```\n\n', 'Last words'];
+    const text = parts.join('');
+    for (const part of parts) {
+      md.append(part);
+      md.view();
+    }
+    // each part settled as a block of its own; the list as two, each a tight list of one item
+    const before = md.view().blocks;
+    expect(before.length).toBe(6);
+    calls = 0;
+    const after = md.finish().blocks;
+    expect(after.join('')).toBe(oneShot(text));
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[0]).toBe(before[0]);
+    expect(after.slice(-3, -1)).toEqual(before.slice(-2)); // Middle and the code block
+    // one for the list, whole and loose now, and one for the last words, which were the tail
+    expect(calls).toBe(2);
+  });
+
+  it('an answer never shown (reopened from history) renders a piece at a time, each of about 2,000 characters', () => {
+    const text = answerOfLength(20_000).join('');
+    const md = new IncrementalMarkdown(sanitize);
+    md.append(text);
+    const sizes: number[] = [];
+    let step: { view: { blocks: string[]; tail: string }; done: boolean };
+    do {
+      step = md.finishSome(() => 0);
+      sizes.push(step.view.blocks.length);
+      expect(step.view.tail).toBe('');
+    } while (!step.done);
+    expect(step.view.blocks.join('')).toBe(oneShot(text));
+    // one block more each call, none too large to sanitize in a frame
+    expect(sizes).toEqual(sizes.map((_, i) => i + 1));
+    expect(sizes.length).toBeGreaterThan(text.length / 4000);
+    expect(Math.max(...step.view.blocks.map((b) => b.length))).toBeLessThan(8000);
+  });
+
+  it('a final render in slices keeps the blocks and the tail not reached yet on screen', () => {
+    const md = new IncrementalMarkdown(sanitize);
+    const text = answerOfLength(3000).join('') + '\n\nand the last line';
+    md.append(text);
+    const shown = md.view();
+    md.append('!');
+    const first = md.finishSome(() => 0);
+    expect(first.done).toBe(false);
+    expect(first.view.blocks.slice(1)).toEqual(shown.blocks.slice(1));
+    expect(first.view.tail).toBe(shown.tail);
+    let last = first;
+    while (!last.done) last = md.finishSome(() => 0);
+    expect(last.view.blocks.join('')).toBe(oneShot(text + '!'));
+  });
+
+  it('the final render of an empty answer, or of one marked reads differently (CRLF), equals a one-shot render', () => {
+    for (const text of ['', 'one\r\n\r\n- a\r\n- b\r\n']) {
+      const md = new IncrementalMarkdown(sanitize);
+      md.append(text);
+      md.view();
+      expect(md.finish().blocks.join('')).toBe(oneShot(text));
+    }
+  });
+
   it('settles code fences as a whole: a blank line inside a fence is not a block end', () => {
     const md = new IncrementalMarkdown(sanitize);
     const text = 'Intro\n\n```python\nx = 1\n\ny = 2\n```\n\nAfter\n';

@@ -36,6 +36,44 @@ export function renderMarkdown(text: string): string {
   return marked.parse(text, { async: false });
 }
 
+/** Part of a one-shot render: the HTML of the text from `from` to `to`, as the whole text's render has it. */
+export interface RenderedPiece {
+  from: number;
+  to: number;
+  html: string;
+}
+
+/**
+ * A one-shot render of `text` (not yet sanitized) in pieces whose HTML joined is exactly `renderMarkdown(text)`:
+ * the text is read as a whole (a loose list or a link reference across a blank line comes out as in a
+ * one-shot render), and each top-level block is rendered on its own. A piece ends only where a top-level
+ * block ends: at each of `cuts` (ascending) that is such an end, and after the last cut, once it holds
+ * `size` characters. Null where marked's blocks do not add up to the text as given (it turns `\r\n` into
+ * `\n`), so no offset can be trusted.
+ */
+export function renderInPieces(text: string, cuts: readonly number[], size: number): RenderedPiece[] | null {
+  const tokens = marked.lexer(text);
+  if (tokens.reduce((n, t) => n + t.raw.length, 0) !== text.length) return null;
+  const lastCut = cuts.at(-1) ?? 0;
+  const pieces: RenderedPiece[] = [];
+  let from = 0;
+  let first = 0;
+  let at = 0;
+  let c = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    at += tokens[i]!.raw.length;
+    while (c < cuts.length && cuts[c]! < at) c++;
+    // the parser joins consecutive top-level text tokens into one paragraph: never cut between them
+    const joined = tokens[i]!.type === 'text' && tokens[i + 1]?.type === 'text';
+    const end = i === tokens.length - 1 || (!joined && (at <= lastCut ? cuts[c] === at : at - from >= size));
+    if (!end) continue;
+    pieces.push({ from, to: at, html: marked.parser(tokens.slice(first, i + 1)) });
+    from = at;
+    first = i + 1;
+  }
+  return pieces;
+}
+
 /**
  * While a block is still streaming its marks may be open: `**bold`, `` `code``, `~~gone`. Showing them
  * raw until the closing mark arrives makes the text flicker between syntax and formatting, so the live

@@ -67,18 +67,36 @@ export function measureRenderLag(): { lags: number[] } {
   return { lags };
 }
 
-const idleQueue: Array<() => void> = [];
+/**
+ * ms a task given idle time takes: at least this much even when the browser had none to give (its wait
+ * ran out), and at most the upper bound even when it offers its whole 50 ms, so that input that comes
+ * meanwhile waits no longer than that
+ */
+const IDLE_SLICE_MS = { min: 8, max: 16 };
+const idleQueue: Array<(timeLeft: () => number) => void> = [];
 let idleScheduled = false;
-const idle: (cb: () => void) => void =
-  typeof requestIdleCallback === 'function' ? (cb) => requestIdleCallback(cb, { timeout: 500 }) : (cb) => setTimeout(cb, 1);
+const idle: (cb: (timeLeft: () => number) => void) => void =
+  typeof requestIdleCallback === 'function'
+    ? (cb) =>
+        requestIdleCallback(
+          (deadline) => {
+            const end = performance.now() + Math.min(Math.max(deadline.timeRemaining(), IDLE_SLICE_MS.min), IDLE_SLICE_MS.max);
+            cb(() => end - performance.now());
+          },
+          { timeout: 500 },
+        )
+    : (cb) => setTimeout(() => cb(() => Infinity), 1);
 
-/** Runs heavy one-off work (a final render) when the page is idle, one task per idle period. */
-export function whenIdle(task: () => void): void {
+/**
+ * Runs heavy one-off work (a final render) when the page is idle, one task per idle period; a task
+ * that can be done in slices keeps going while `timeLeft()` (ms) is above 0, and queues the rest.
+ */
+export function whenIdle(task: (timeLeft: () => number) => void): void {
   idleQueue.push(task);
   if (idleScheduled) return;
   idleScheduled = true;
-  idle(function next() {
-    idleQueue.shift()?.();
+  idle(function next(timeLeft) {
+    idleQueue.shift()?.(timeLeft);
     if (idleQueue.length) idle(next);
     else idleScheduled = false;
   });

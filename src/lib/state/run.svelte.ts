@@ -11,6 +11,8 @@ export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' |
 
 /** How often the trace's live rate is sampled (ms), live and on replay alike. */
 const SAMPLE_MS = 200;
+/** How often an answer filling in slice by slice (its final render) shows its progress (ms). */
+const FILL_SHOW_MS = 250;
 
 /**
  * Times are kept in steps of 1/1024 ms (finer than performance.now() gives): a difference of two such
@@ -282,13 +284,22 @@ export class Run {
     }
     this.answerChars = this.#markdown.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
+      // the last words show at once, the final render (equal to a one-shot render) in idle time; an answer
+      // never shown (replayed from history) goes straight to the final render, which fills it in a slice at a time
+      if (this.#renderedLength >= 0) this.answer = this.#markdown.view();
       this.#renderedLength = Infinity;
-      // the last words show at once; the check against a one-shot render waits for an idle moment
-      this.answer = this.#markdown.view();
-      whenIdle(() => {
-        this.answer = this.#markdown.finish();
-        this.final = true;
-      });
+      let shownAt = performance.now();
+      const finish = (timeLeft: () => number) => {
+        const { view, done } = this.#markdown.finishSome(timeLeft);
+        // each new view costs a layout: a long answer filling in shows a few times a second, not every slice
+        if (done || performance.now() - shownAt > FILL_SHOW_MS) {
+          this.answer = view;
+          shownAt = performance.now();
+        }
+        if (done) this.final = true;
+        else whenIdle(finish);
+      };
+      whenIdle(finish);
     } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
       this.answer = this.#markdown.view();
       this.#renderedLength = this.#markdown.length;
