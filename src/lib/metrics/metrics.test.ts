@@ -304,3 +304,19 @@ describe('snapshot cost', () => {
     expect(m.snapshot(60).itl).toMatchObject({ count: 3, meanMs: 50 / 3 }); // gaps 20, 5, 25
   });
 });
+
+describe('the rate alone', () => {
+  it('gives the same time to first token and live tokens/s as a full snapshot, at every point', () => {
+    const m = new RunMetrics(1000);
+    m.push(open(1050));
+    expect(m.rate(1100)).toEqual({ ttftMs: null, liveTps: null });
+    for (let i = 1; i <= 300; i++) {
+      m.push(say(1100 + i * 7 + (i % 5) * 3, i));
+      if (i % 37 === 0) for (const at of [1100 + i * 7 + 20, 1100 + i * 7 + 900]) {
+        const { ttftMs, liveTps } = m.snapshot(at);
+        expect(m.rate(at)).toEqual({ ttftMs, liveTps });
+        expect(liveTps).not.toBeNull();
+      }
+    }
+  });
+});

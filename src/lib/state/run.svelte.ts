@@ -169,17 +169,19 @@ export class Run {
     for (const e of events) {
       // sample the rate on the same grid as live, from the events before each point, on the answer's clock
       // as live (it starts over once an in-browser model has loaded)
-      for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample - run.startedAt, run.#metrics.snapshot(nextSample));
-      run.apply(e);
+      for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample - run.startedAt, run.#metrics.rate(nextSample));
+      if (run.#ended) break;
+      e.at = onGrid(e.at);
+      run.#fold(e);
     }
     if (!run.#ended) {
       // the numbers end where the record ends
       run.#metrics.push({ type: 'stopped', at: events.at(-1)?.at ?? 0 });
       run.#end('interrupted');
-      markDirty(run);
     }
-    // its events are on record already
-    run.letGoBefore(run.eventCount);
+    // its events are on record already: counted, not kept
+    run.#eventsLetGo = events.length;
+    markDirty(run);
     return run;
   }
 
@@ -188,6 +190,11 @@ export class Run {
     if (this.#ended) return;
     e.at = onGrid(e.at);
     this.#events.push(e);
+    this.#fold(e);
+    markDirty(this, e.at);
+  }
+
+  #fold(e: StreamEvent): void {
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
     // a load that fails or is stopped took its time loading, not waiting for an answer
     if (this.progress && (e.type === 'error' || e.type === 'stopped')) this.#loaded(e.at);
@@ -221,7 +228,6 @@ export class Run {
         this.#end('error');
         break;
     }
-    markDirty(this, e.at);
   }
 
   /** Loading is not answering: once the model is ready, the answer's clock starts over. */
@@ -230,14 +236,13 @@ export class Run {
       // the first report counts from the run's start; a change between queued and loading closes a part
       if (this.progress && preludePhase(this.progress) !== preludePhase(progress)) this.#closePart(at);
       this.progress = progress;
-      return markDirty(this, at);
+      return;
     }
     if (this.progress) this.#loaded(at);
     else {
       this.startedAt = at;
       this.#metrics = new RunMetrics(at);
     }
-    markDirty(this, at);
   }
 
   /** while the prelude lasts: when its current part began (the answer's clock has not started yet) */
@@ -323,7 +328,7 @@ export class Run {
     }
   }
 
-  #recordRate(t: number, metrics: MetricsSnapshot | null): void {
+  #recordRate(t: number, metrics: Pick<MetricsSnapshot, 'ttftMs' | 'liveTps'> | null): void {
     const last = this.rateSamples.at(-1);
     const rate = metrics?.liveTps;
     const firstToken = metrics?.ttftMs;
