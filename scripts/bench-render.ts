@@ -39,7 +39,7 @@ try {
   console.log(await machine());
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
-    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'heap MB', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
+    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
     const results: Result[] = [];
@@ -104,7 +104,7 @@ type Result = Awaited<ReturnType<typeof run>>;
 /** A result as the table's columns after the case's own two. */
 function row(r: Result): string[] {
   const tasks = r.longTasks ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0)] : [];
-  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.heapMB.toFixed(1), ...tasks].map(String);
+  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.heapMB.toFixed(1), r.reopen.ms.toFixed(0), r.reopen.loafCount, r.reopen.loafWorst.toFixed(0), ...tasks].map(String);
 }
 
 async function run(tps: number, tokens: number) {
@@ -171,6 +171,7 @@ async function run(tps: number, tokens: number) {
   await new Promise((r) => setTimeout(r, 1000));
   await page.send('HeapProfiler.collectGarbage');
   const heap = (await page.send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  const reopen = await reopenFromHistory(page);
   // frames of the page load are not the streaming's
   const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
   await page.close();
@@ -190,6 +191,7 @@ async function run(tps: number, tokens: number) {
     busy: busySeconds / wall,
     usPerToken: (busySeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
     heapMB: heap / 2 ** 20,
+    reopen,
     longTasks,
   };
 }
@@ -232,6 +234,21 @@ function pageLongTasks(events: TraceEvent[]): { count: number; onCore: number; a
   const cpu = page.map((t) => (t.tdur ?? 0) / 1000);
   if (process.env.DEBUG) for (const t of page.filter((t) => (t.tdur ?? 0) > 40_000)) console.log(`  task at ${((t.ts - from) / 1e6).toFixed(2)} s: ${((t.dur ?? 0) / 1000).toFixed(0)} ms, CPU ${((t.tdur ?? 0) / 1000).toFixed(0)} ms`);
   return { count: long.length, onCore: onCore(long), allOnCore: onCore(page), cpuOver50: cpu.filter((ms) => ms > 50).length, cpuWorst: Math.max(0, ...cpu) };
+}
+
+/**
+ * The page opened again, as after a reload: the comparison comes back from storage, every answer
+ * replayed from its saved events and rendered anew. How long until all are final (from the navigation),
+ * and the long frames meanwhile.
+ */
+async function reopenFromHistory(page: Page): Promise<{ ms: number; loafCount: number; loafWorst: number }> {
+  await page.evaluate('window.__before = true');
+  await page.goto(appUrl);
+  await page.waitFor(`!window.__before && document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`, 120_000, 50);
+  const { ms, loaf } = await page.evaluate<{ ms: number; loaf: Array<{ duration: number; start: number; script: string }> }>(`({ ms: performance.now(), loaf: window.__loaf })`);
+  if (process.env.DEBUG) console.log('  reopened blocks per answer:', await page.evaluate(`location.href + ' ' + [...document.querySelectorAll('[data-testid="answer"]')].map((a) => [...a.querySelectorAll('.md-block')].map((b) => b.innerHTML.length).join(',')).join(' | ')`));
+  if (process.env.DEBUG) for (const l of loaf) console.log(`  reopening, long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms ${l.script}`);
+  return { ms, loafCount: loaf.length, loafWorst: Math.max(0, ...loaf.map((l) => l.duration)) };
 }
 
 async function stopTracing(): Promise<unknown[]> {
