@@ -246,7 +246,7 @@ async function reopenFromHistory(page: Page): Promise<{ ms: number; loafCount: n
   await page.goto(appUrl);
   await page.waitFor(`!window.__before && document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`, 120_000, 50);
   const { ms, loaf } = await page.evaluate<{ ms: number; loaf: Array<{ duration: number; start: number; script: string }> }>(`({ ms: performance.now(), loaf: window.__loaf })`);
-  if (process.env.DEBUG) console.log('  reopened blocks per answer:', await page.evaluate(`location.href + ' ' + [...document.querySelectorAll('[data-testid="answer"]')].map((a) => [...a.querySelectorAll('.md-block')].map((b) => b.innerHTML.length).join(',')).join(' | ')`));
+  if (process.env.DEBUG) console.log('  reopened, blocks per answer:', await page.evaluate(`[...document.querySelectorAll('[data-testid="answer"]')].map((a) => a.querySelectorAll('.md-block').length).join(' ')`));
   if (process.env.DEBUG) for (const l of loaf) console.log(`  reopening, long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms ${l.script}`);
   return { ms, loafCount: loaf.length, loafWorst: Math.max(0, ...loaf.map((l) => l.duration)) };
 }
