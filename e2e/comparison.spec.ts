@@ -107,10 +107,10 @@ test('code blocks are highlighted, wrap their long lines unless told not to, and
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('def tokens_per_second(tokens: int, seconds: float) -> float:');
 });
 
-test('streamed markdown ends identical to the same answer arriving in one piece', async ({ page, sim }) => {
+test('streamed markdown ends identical to the same answer arriving in one piece, and to both reopened after a reload', async ({ page, sim }) => {
   await openApp(page, [
-    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=700,tps=1500/v1` },
-    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=700,tpc=100000/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=3000,tps=1500/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,answer=3000,tpc=100000/v1` },
   ]);
   await send(page, 'Long answer please');
   const [streamed, oneShot] = [panels(page).nth(0), panels(page).nth(1)];
@@ -121,8 +121,13 @@ test('streamed markdown ends identical to the same answer arriving in one piece'
   // the answer may sit in several settled blocks: what counts is their content, in order
   const html = (p: typeof streamed) => p.getByTestId('answer').evaluate((el) => [...el.querySelectorAll('.md-block')].map((b) => b.innerHTML).join(''));
   const [a, b] = [await html(streamed), await html(oneShot)];
-  expect(a.length).toBeGreaterThan(3000);
+  expect(a.length).toBeGreaterThan(20_000);
   expect(a).toBe(b);
+  // reopened, an answer was never on screen: its final render fills in piece by piece, and ends the same
+  await page.reload();
+  for (const panel of [streamed, oneShot]) await expect(panel.getByTestId('answer')).toHaveAttribute('data-final', 'true');
+  expect(await streamed.locator('.md-block').count()).toBeGreaterThan(3);
+  expect([await html(streamed), await html(oneShot)]).toEqual([a, a]);
 });
 
 const ATTACKS = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> [link](javascript:window.__pwned=3) <iframe srcdoc="<script>parent.__pwned=4</script>"></iframe>';
