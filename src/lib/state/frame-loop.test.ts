@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { inSpareTime } from './frame-loop.ts';
+import { inSpareTime, whenIdle } from './frame-loop.ts';
 
 describe('inSpareTime', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -31,5 +31,26 @@ describe('inSpareTime', () => {
     vi.advanceTimersByTime(10_000);
     vi.useRealTimers();
     expect(step).not.toHaveBeenCalled();
+  });
+});
+
+describe('whenIdle', () => {
+  it('gives each task a slice of at most 16 ms, even where the browser cannot tell idle time, and runs the tasks in order', async () => {
+    const seen: Array<[string, number, number]> = [];
+    const task = (name: string) => (timeLeft: () => number) => {
+      const first = timeLeft();
+      const end = performance.now() + 20;
+      while (performance.now() < end); // work past the slice
+      seen.push([name, first, timeLeft()]);
+    };
+    whenIdle(task('a'));
+    whenIdle(task('b'));
+    await vi.waitFor(() => expect(seen.length).toBe(2));
+    expect(seen.map(([name]) => name)).toEqual(['a', 'b']);
+    for (const [, first, after] of seen) {
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThanOrEqual(16);
+      expect(after).toBeLessThanOrEqual(0);
+    }
   });
 });

@@ -85,7 +85,12 @@ const idle: (cb: (timeLeft: () => number) => void) => void =
           },
           { timeout: 500 },
         )
-    : (cb) => setTimeout(() => cb(() => Infinity), 1);
+    : (cb) =>
+        // no idle time to ask for (Safari): a short task soon, with the longest slice
+        setTimeout(() => {
+          const end = performance.now() + IDLE_SLICE_MS.max;
+          cb(() => end - performance.now());
+        }, 1);
 
 /**
  * Runs heavy one-off work (a final render) when the page is idle, one task per idle period; a task
