@@ -289,22 +289,10 @@ export class Run {
     }
     this.answerChars = this.#markdown.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
-      // the last words show at once, the final render (equal to a one-shot render) in idle time; an answer
-      // never shown (replayed from history) goes straight to the final render, which fills it in a slice at a time
+      // the last words show at once; an answer never shown (replayed from history) waits for its final render
       if (this.#renderedLength >= 0) this.answer = this.#markdown.view();
       this.#renderedLength = Infinity;
-      let shownAt = performance.now();
-      const finish = (timeLeft: () => number) => {
-        const { view, done } = this.#markdown.finishSome(timeLeft);
-        // each new view costs a layout: a long answer filling in shows a few times a second, not every slice
-        if (done || performance.now() - shownAt > FILL_SHOW_MS) {
-          this.answer = view;
-          shownAt = performance.now();
-        }
-        if (done) this.final = true;
-        else whenIdle(finish);
-      };
-      whenIdle(finish);
+      this.#finishWhenIdle();
     } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
       this.answer = this.#markdown.view();
       this.#renderedLength = this.#markdown.length;
@@ -315,9 +303,28 @@ export class Run {
   }
 
   /**
+   * The final render (equal to a one-shot render) in idle time, a slice at a time: usually one slice;
+   * an answer never shown fills in over several, and shows its progress a few times a second (each new
+   * view costs a layout), not at every slice.
+   */
+  #finishWhenIdle(): void {
+    let shownAt = performance.now();
+    const step = (timeLeft: () => number) => {
+      const { view, done } = this.#markdown.finishSome(timeLeft);
+      if (done || performance.now() - shownAt > FILL_SHOW_MS) {
+        this.answer = view;
+        shownAt = performance.now();
+      }
+      if (done) this.final = true;
+      else whenIdle(step);
+    };
+    whenIdle(step);
+  }
+
+  /**
    * On the page's 200 ms grid, not the run's own: every run's sample changes in the same frame, so the
-   * trace panel (outside the answers' scrollers: the page's root layer) repaints 5 times a second, not
-   * 5 times a second per run at as many different moments.
+   * trace panel and its rate chart are redone 5 times a second, not 5 times a second per run at as many
+   * different moments.
    */
   #sample(now: number): void {
     const tick = Math.floor(now / SAMPLE_MS);
