@@ -83,9 +83,12 @@ test('the trace panel shows a timeline, the numbers side by side, and searches t
   await expect(sizes.nth(0)).toHaveText(/^1×\d+$/);
   await expect(sizes.nth(1)).toHaveText(/^([12]×\d+ )?3×\d+$/);
   await expect(table.getByRole('row', { name: /Tokens counted by/ }).getByRole('cell')).toHaveText(['server', 'server']);
+  const unsearched = [await trace.locator('.rs-text').innerText(), await trace.locator('.rs-text p').count()];
   await trace.getByLabel('Search the reasoning').fill('the user asks');
   await expect(trace.getByTestId('reasoning-matches')).toHaveText('1 match');
   await expect(trace.locator('mark')).toHaveText('The user asks');
+  // the same text in the same paragraphs, with the match marked
+  expect([await trace.locator('.rs-text').innerText(), await trace.locator('.rs-text p').count()]).toEqual(unsearched);
 });
 
 test('code blocks are highlighted, wrap their long lines unless told not to, and can be copied', async ({ page, sim, context }) => {
