@@ -131,6 +131,10 @@ test('streamed markdown ends identical to the same answer arriving in one piece,
   for (const panel of [streamed, oneShot]) await expect(panel.getByTestId('answer')).toHaveAttribute('data-final', 'true');
   expect(await streamed.locator('.md-block').count()).toBeGreaterThan(3);
   expect([await html(streamed), await html(oneShot)]).toEqual([a, a]);
+  // it waited at the start while it filled in, then went to the end of the conversation
+  const atEnd = (p: typeof streamed) => p.locator('.conversation').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+  await expect.poll(() => atEnd(streamed)).toBe(true);
+  await expect.poll(() => atEnd(oneShot)).toBe(true);
 });
 
 const ATTACKS = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> [link](javascript:window.__pwned=3) <iframe srcdoc="<script>parent.__pwned=4</script>"></iframe>';

@@ -64,6 +64,8 @@ export class Run {
   finishReason = $state<string | null>(null);
   /** the final render is on screen: the answer equals a one-shot render of the whole text */
   final = $state(false);
+  /** an answer never on screen while it streamed (replayed from history) is filling in with its final render */
+  fillingIn = $state(false);
   /** length of the answer on screen, for controls that need to know whether there is one */
   answerChars = $state(0);
 
@@ -291,6 +293,7 @@ export class Run {
     if (this.#ended && this.#renderedLength !== Infinity) {
       // the last words show at once; an answer never shown (replayed from history) waits for its final render
       if (this.#renderedLength >= 0) this.answer = this.#markdown.view();
+      else this.fillingIn = true;
       this.#renderedLength = Infinity;
       this.#finishWhenIdle();
     } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
@@ -315,8 +318,10 @@ export class Run {
         this.answer = view;
         shownAt = performance.now();
       }
-      if (done) this.final = true;
-      else whenIdle(step);
+      if (done) {
+        this.final = true;
+        this.fillingIn = false;
+      } else whenIdle(step);
     };
     whenIdle(step);
   }

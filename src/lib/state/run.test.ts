@@ -1,5 +1,5 @@
 // A run's streamed text as views take it: only what is new, never the whole text again.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StreamEvent } from '../stream/events.ts';
 import { Run } from './run.svelte.ts';
 
@@ -145,6 +145,28 @@ describe('Run', () => {
     const bAt = new Set(b.rateSamples.map(([t]) => t + 230));
     expect(bAt.size).toBeGreaterThan(5);
     expect(a.rateSamples.map(([t]) => t).filter((t) => t >= Math.min(...bAt))).toEqual([...bAt]);
+  });
+
+  it('an answer replayed from history says it is filling in until its final render is on screen; a live one never does', async () => {
+    const events: StreamEvent[] = [
+      { type: 'content', text: 'Hello\n\nworld', seq: 1, at: 10 },
+      { type: 'done', finishReason: 'stop', at: 20 },
+    ];
+    const replayed = Run.replay(identity, events.map((e) => ({ ...e })));
+    replayed.flush(30);
+    expect([replayed.fillingIn, replayed.final]).toEqual([true, false]);
+    await vi.waitFor(() => expect(replayed.final).toBe(true));
+    expect(replayed.fillingIn).toBe(false);
+    expect(replayed.answer.blocks.join('')).toBe('<p>Hello</p>\n<p>world</p>\n');
+
+    const live = new Run(identity, 0);
+    live.apply({ ...events[0]! });
+    live.flush(15);
+    live.apply({ ...events[1]! });
+    live.flush(25);
+    expect(live.fillingIn).toBe(false);
+    await vi.waitFor(() => expect(live.final).toBe(true));
+    expect(live.fillingIn).toBe(false);
   });
 
   it('shows no reasoning before the frame that draws it', () => {

@@ -1,0 +1,30 @@
+// Keeps a scroller at its bottom while what it shows grows, until the person scrolls up to read.
+
+/**
+ * An attachment for a scroller whose first child holds the growing content. A ResizeObserver fires after
+ * layout, so reading the height there forces no extra layout (an effect per frame forced one each time).
+ * While `hold()` is true the scroller stays where it is, and it goes to the bottom at the first growth
+ * after: an answer reopened from history fills in from its start, and following it would run through
+ * the whole text on screen.
+ */
+export function followBottom(hold: () => boolean = () => false): (scroller: HTMLElement) => () => void {
+  return (scroller) => {
+    let following = true;
+    const onscroll = () => {
+      following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+    };
+    const observer = new ResizeObserver(() => {
+      if (following && !hold()) scroller.scrollTop = scroller.scrollHeight;
+    });
+    // the hold ends: to the bottom now, even if the last growth was out of sight (content-visibility) and resized nothing
+    $effect(() => {
+      if (!hold() && following) scroller.scrollTop = scroller.scrollHeight;
+    });
+    if (scroller.firstElementChild) observer.observe(scroller.firstElementChild);
+    scroller.addEventListener('scroll', onscroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      scroller.removeEventListener('scroll', onscroll);
+    };
+  };
+}
