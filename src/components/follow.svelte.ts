@@ -10,15 +10,24 @@
 export function followBottom(hold: () => boolean = () => false): (scroller: HTMLElement) => () => void {
   return (scroller) => {
     let following = true;
+    /** where this put the scroller last: only a person scrolls above it */
+    let placedAt = 0;
+    const toBottom = () => {
+      scroller.scrollTop = scroller.scrollHeight;
+      placedAt = scroller.scrollTop;
+    };
+    // A jump to the bottom can be followed by a scroll event that finds the bottom further down: blocks
+    // that came into view (content-visibility) took their real height. That is not the person scrolling up.
     const onscroll = () => {
-      following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40) following = true;
+      else if (scroller.scrollTop < placedAt - 1) following = false;
     };
     const observer = new ResizeObserver(() => {
-      if (following && !hold()) scroller.scrollTop = scroller.scrollHeight;
+      if (following && !hold()) toBottom();
     });
     // the hold ends: to the bottom now, even if the last growth was out of sight (content-visibility) and resized nothing
     $effect(() => {
-      if (!hold() && following) scroller.scrollTop = scroller.scrollHeight;
+      if (!hold() && following) toBottom();
     });
     if (scroller.firstElementChild) observer.observe(scroller.firstElementChild);
     scroller.addEventListener('scroll', onscroll, { passive: true });
