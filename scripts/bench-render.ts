@@ -13,6 +13,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
 const PANELS = Number(process.env.PANELS ?? 4);
+/** every panel done, with its final render (the whole text once, in idle time) on screen */
+const ALL_FINAL = `document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`;
 /** each case this many times: long-frame counts on a busy 2-core machine vary by half from run to run */
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 1));
 /** trace the page's main-thread tasks: five more columns, at a small cost of its own */
@@ -244,7 +246,7 @@ function pageLongTasks(events: TraceEvent[]): { count: number; onCore: number; a
 async function reopenFromHistory(page: Page): Promise<{ ms: number; loafCount: number; loafWorst: number }> {
   await page.evaluate('window.__before = true');
   await page.goto(appUrl);
-  await page.waitFor(`!window.__before && document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`, 120_000, 50);
+  await page.waitFor(`!window.__before && ${ALL_FINAL}`, 120_000, 50);
   const { ms, loaf } = await page.evaluate<{ ms: number; loaf: Array<{ duration: number; start: number; script: string }> }>(`({ ms: performance.now(), loaf: window.__loaf })`);
   if (process.env.DEBUG) console.log('  reopened, blocks per answer:', await page.evaluate(`[...document.querySelectorAll('[data-testid="answer"]')].map((a) => a.querySelectorAll('.md-block').length).join(' ')`));
   if (process.env.DEBUG) for (const l of loaf) console.log(`  reopening, long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms ${l.script}`);
@@ -268,6 +270,6 @@ async function taskSeconds(page: Page): Promise<number> {
 }
 
 async function waitAllDone(page: Page, timeout: number): Promise<void> {
-  // done, and the final render (the whole text once, in idle time) on screen: its cost counts too
-  await page.waitFor(`document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`, timeout, 500);
+  // the final render's cost counts too
+  await page.waitFor(ALL_FINAL, timeout, 500);
 }
