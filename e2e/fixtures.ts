@@ -27,13 +27,38 @@ export interface LinkPanel {
 
 /** From the next load on, IndexedDB opens `ms` late, as on a busy machine or behind another tab's upgrade. */
 export async function slowStorage(page: Page, ms: number): Promise<void> {
-  await page.addInitScript((ms) => {
+  await delayStorage(page, ms);
+}
+
+/**
+ * From the next load on, IndexedDB does not open until the test says so: for checks that must not hang on how fast
+ * the machine reaches a step. Call the returned function to let storage answer.
+ */
+export async function holdStorage(page: Page): Promise<() => Promise<void>> {
+  await delayStorage(page, null);
+  return () => page.evaluate(() => (window as unknown as { __openStorage(): void }).__openStorage());
+}
+
+/** Delays each successful IndexedDB open by `ms`, or until `window.__openStorage()` where `ms` is null. */
+function delayStorage(page: Page, ms: number | null): Promise<void> {
+  return page.addInitScript((ms) => {
+    const held: (() => void)[] = [];
+    let opened = false;
+    (window as unknown as { __openStorage(): void }).__openStorage = () => {
+      opened = true;
+      for (const answer of held.splice(0)) answer();
+    };
+    const later = (answer: () => void) => {
+      if (ms !== null) setTimeout(answer, ms);
+      else if (opened) answer();
+      else held.push(answer);
+    };
     const open = indexedDB.open.bind(indexedDB);
     indexedDB.open = (...args: Parameters<IDBFactory['open']>) => {
       const request = open(...args);
       const listen = request.addEventListener.bind(request);
       request.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) =>
-        listen(type, type === 'success' ? (e: Event) => setTimeout(() => listener(e), ms) : listener, options)) as typeof request.addEventListener;
+        listen(type, type === 'success' ? (e: Event) => later(() => listener(e)) : listener, options)) as typeof request.addEventListener;
       return request;
     };
   }, ms);

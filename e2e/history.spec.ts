@@ -1,6 +1,6 @@
 // A person never loses a comparison: reloads mid-stream, reopens from the history, exports, imports, shares.
 import { readFile } from 'node:fs/promises';
-import { expect, metric, openApp, panels, send, slowStorage, test } from './fixtures.ts';
+import { expect, holdStorage, metric, openApp, panels, send, slowStorage, test } from './fixtures.ts';
 
 const THINKING = 'Qwen/Qwen3-Next-80B-A3B-Thinking';
 const INSTRUCT = 'Qwen/Qwen3-Next-80B-A3B-Instruct';
@@ -76,17 +76,18 @@ test('storage that answers late does not replace a setup the person has begun; t
   await send(page, 'A question worth keeping');
   await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(page).not.toHaveURL(/panel=/);
-  await slowStorage(page, 2500);
+  const openStorage = await holdStorage(page);
   await page.reload();
   await expect(page.getByTestId('prompt')).toBeVisible();
   await page.getByRole('button', { name: 'Add a panel' }).click();
   await expect(panels(page)).toHaveCount(2);
-  // storage answers 2.5 s after the reload: by 4 s it has, and was left in History
-  await page.waitForTimeout(4000);
-  await expect(panels(page)).toHaveCount(2);
-  await expect(page.locator('.user-turn')).toHaveCount(0);
+  // storage answers only now, after the person began: History shows the comparison, the page leaves it there
+  await openStorage();
   await page.getByRole('button', { name: 'History' }).click();
   await expect(page.getByTestId('history').getByTestId('history-item').locator('.title')).toHaveText(['A question worth keeping']);
+  await page.waitForTimeout(1000); // a reopen waits up to 500 ms for the endpoints before it shows
+  await expect(panels(page)).toHaveCount(2);
+  await expect(page.locator('.user-turn')).toHaveCount(0);
 });
 
 test('export JSON, then import it: the same comparison, numbers and trace included', async ({ page, sim }) => {
