@@ -40,8 +40,8 @@ export async function holdStorage(page: Page): Promise<() => Promise<void>> {
 }
 
 /** Delays each successful IndexedDB open by `ms`, or until `window.__openStorage()` where `ms` is null. */
-function delayStorage(page: Page, ms: number | null): Promise<void> {
-  return page.addInitScript((ms) => {
+async function delayStorage(page: Page, ms: number | null): Promise<void> {
+  await page.addInitScript((ms) => {
     const held: (() => void)[] = [];
     let opened = false;
     (window as unknown as { __openStorage(): void }).__openStorage = () => {
