@@ -54,7 +54,7 @@ function setupOf(c: Comparison): string {
 
 async function reopen(saved: LoadedComparison): Promise<void> {
   await within(endpoints.ready, 500, undefined);
-  comparison.load(saved);
+  await comparison.load(saved);
 }
 
 async function boot(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpMarkdown } from '../markdown/warm-up.ts';
-import { inSpareTime } from './frame-loop.ts';
+import { inSpareTime, nextTask } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
 import { CONNECTIONS_PER_SERVER, OpenStreams, waitedInBrowser } from './open-streams.ts';
 import { EngineRouter } from '../engines/router.ts';
@@ -150,6 +150,8 @@ export class Comparison {
   readonly #streams: OpenStreams;
   readonly #sanitize: Sanitize;
   readonly #engine: Engine;
+  /** counts `load` calls: a load that a later one overtook while it replayed shows nothing */
+  #loads = 0;
   recorder: Recorder | null = null;
 
   constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser(), streams = new OpenStreams()) {
@@ -273,8 +275,22 @@ export class Comparison {
     for (const panel of this.panels) panel.runs = [];
   }
 
-  /** Shows a saved comparison: its panels, turns and every run, replayed from the saved events. */
-  load(saved: LoadedComparison): void {
+  /**
+   * Shows a saved comparison: its panels, turns and every run, replayed from the saved events. Each run is
+   * replayed in a task of its own (4 answers of 20k tokens held the page for one long frame), and all are
+   * shown together at the end, so nothing appears half loaded. Resolves once shown; false where a later
+   * load overtook it.
+   */
+  async load(saved: LoadedComparison): Promise<boolean> {
+    const load = ++this.#loads;
+    const replayed: Array<{ panelKey: string; turn: number; run: Run }> = [];
+    for (const { run, events } of saved.runs) {
+      if (replayed.length) await nextTask();
+      if (load !== this.#loads) return false;
+      replayed.push({ panelKey: run.panelKey, turn: run.turn, run: Run.replay(this.#sanitize, events) });
+    }
+    if (replayed.length) await nextTask();
+    if (load !== this.#loads) return false;
     this.stopAll();
     const { comparison: c } = saved;
     this.id = c.id;
@@ -287,15 +303,12 @@ export class Comparison {
       const saved = this.endpoints.find(p.endpoint.id) ?? this.endpoints.byURL(p.endpoint.baseURL);
       if (saved) panel.useEndpoint(saved);
       panel.setup.endpoint.dialect = p.endpoint.dialect;
+      const runs: Run[] = [];
+      for (const r of replayed) if (r.panelKey === p.key && r.turn < c.turns.length) runs[r.turn] = r.run;
+      panel.runs = runs;
       return panel;
     });
     this.turns = [...c.turns];
-    for (const { run, events } of saved.runs) {
-      const panel = this.panels.find((p) => p.key === run.panelKey);
-      if (!panel || run.turn >= this.turns.length) continue;
-      const runs = panel.runs.slice();
-      runs[run.turn] = Run.replay(this.#sanitize, events);
-      panel.runs = runs;
-    }
+    return true;
   }
 }

@@ -67,6 +67,11 @@ export function measureRenderLag(): { lags: number[] } {
   return { lags };
 }
 
+/** Resolves in a task of its own: a long job split this way lets the page draw and take input in between. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /**
  * ms a task given idle time takes: at least this much even when the browser had none to give (its wait
  * ran out), and at most the upper bound even when it offers its whole 50 ms, so that input that comes

@@ -74,7 +74,7 @@ export class History {
     const loaded = await this.#load(id);
     if (!loaded) return false;
     await comparison.endpoints.ready;
-    comparison.load(loaded);
+    if (!(await comparison.load(loaded))) return false;
     this.#write((db) => setSetting(db, CURRENT, id));
     return true;
   }

@@ -56,7 +56,7 @@ describe('History', () => {
     const second = page(name);
     const loaded = await second.history.current();
     expect(loaded?.comparison.id).toBe(first.c.id);
-    second.c.load(loaded!);
+    await second.c.load(loaded!);
     expect(second.c.system).toBe('Be brief.');
     expect(second.c.turns).toEqual(['one', 'two']);
     expect(second.c.panels.map((p) => p.setup.model)).toEqual(['A', 'B']);
@@ -70,6 +70,24 @@ describe('History', () => {
     expect((await second.history.search('B: two')).map((c) => c.id)).toEqual([first.c.id]);
   });
 
+  it('a load replays its runs in tasks of their own and shows them all at once; a later load overtakes it', async () => {
+    const [one, two] = [await answered('one'), await answered('two')];
+    const [first, second] = [await one.history.current(), await two.history.current()];
+    const p = page(`h-${n++}`);
+    twoPanels(p.c);
+    const before = p.c.panels;
+    const overtaken = p.c.load(first!);
+    // nothing changes in the task that asked: the page draws and takes input while the runs replay
+    expect(p.c.panels).toBe(before);
+    await Promise.resolve();
+    expect(p.c.turns).toEqual([]);
+    const latest = p.c.load(second!);
+    expect(await overtaken).toBe(false);
+    expect(await latest).toBe(true);
+    expect(p.c.id).toBe(two.c.id);
+    expect(p.c.panels.map((panel) => panel.runs.map((r) => r?.answerText))).toEqual([['A: two'], ['B: two']]);
+  });
+
   it('a run cut off mid-stream comes back as interrupted, with what arrived', async () => {
     const name = `h-${n++}`;
     const first = page(name);
@@ -81,7 +99,7 @@ describe('History', () => {
 
     const second = page(name);
     const loaded = await second.history.current();
-    second.c.load(loaded!);
+    await second.c.load(loaded!);
     const run = second.c.panels[0]!.runs[0]!;
     expect(run.status).toBe('interrupted');
     expect(run.answerText).toBe('A: ');
