@@ -1,5 +1,5 @@
 // Markdown → HTML with marked, made safe before sanitizing: raw HTML shown as text, links and images tamed.
-import { Marked, type Tokens } from 'marked';
+import { Marked, type Token, type Tokens } from 'marked';
 import remend, { type RemendOptions } from 'remend';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -40,7 +40,19 @@ export function renderMarkdown(text: string): string {
 export interface RenderedPiece {
   from: number;
   to: number;
-  html: string;
+  readonly html: string;
+}
+
+/** A piece whose HTML is made when first read: reading the whole text is one job, rendering each piece another. */
+function lazyPiece(from: number, to: number, tokens: Token[]): RenderedPiece {
+  let html: string | undefined;
+  return {
+    from,
+    to,
+    get html() {
+      return (html ??= marked.parser(tokens));
+    },
+  };
 }
 
 /**
@@ -48,8 +60,9 @@ export interface RenderedPiece {
  * the text is read as a whole (a loose list or a link reference across a blank line comes out as in a
  * one-shot render), and each top-level block is rendered on its own. A piece ends only where a top-level
  * block ends: at each of `cuts` (ascending) that is such an end, and after the last cut, once it holds
- * `size` characters. Null where marked's blocks do not add up to the text as given (it turns `\r\n` into
- * `\n`), so no offset can be trusted.
+ * `size` characters. Each piece is rendered when its `html` is first read, so a caller can spread the work.
+ * Null where marked's blocks do not add up to the text as given (it turns `\r\n` into `\n`), so no offset
+ * can be trusted.
  */
 export function renderInPieces(text: string, cuts: readonly number[], size: number): RenderedPiece[] | null {
   const tokens = marked.lexer(text);
@@ -67,7 +80,7 @@ export function renderInPieces(text: string, cuts: readonly number[], size: numb
     const joined = tokens[i]!.type === 'text' && tokens[i + 1]?.type === 'text';
     const end = i === tokens.length - 1 || (!joined && (at <= lastCut ? cuts[c] === at : at - from >= size));
     if (!end) continue;
-    pieces.push({ from, to: at, html: marked.parser(tokens.slice(first, i + 1)) });
+    pieces.push(lazyPiece(from, at, tokens.slice(first, i + 1)));
     from = at;
     first = i + 1;
   }

@@ -166,15 +166,33 @@ export class Run {
    * and the trace's rate line come out as they were live. A run saved mid-stream ends `interrupted`.
    */
   static replay(sanitize: Sanitize, events: readonly StreamEvent[]): Run {
+    const steps = Run.replaying(sanitize, events, Infinity);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `replay` in steps: it pauses (yields) each time it has worked `sliceMs`, so that a caller can let the
+   * page draw between steps, and returns the run at the end.
+   */
+  static *replaying(sanitize: Sanitize, events: readonly StreamEvent[], sliceMs = 8): Generator<void, Run, void> {
     const run = new Run(sanitize, 0);
     let nextSample = SAMPLE_MS;
-    for (const e of events) {
+    let until = performance.now() + sliceMs;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       // sample the rate on the same grid as live, from the events before each point, on the answer's clock
       // as live (it starts over once an in-browser model has loaded)
       for (; nextSample < e.at && !run.#ended; nextSample += SAMPLE_MS) run.#recordRate(nextSample - run.startedAt, run.#metrics.rate(nextSample));
       if (run.#ended) break;
       e.at = onGrid(e.at);
       run.#fold(e);
+      if (i % 256 === 255 && performance.now() > until) {
+        yield;
+        until = performance.now() + sliceMs;
+      }
     }
     if (!run.#ended) {
       // the numbers end where the record ends

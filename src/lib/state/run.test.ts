@@ -53,6 +53,22 @@ describe('Run', () => {
     expect(() => replayed.eventsFrom(0)).toThrow(/let go/);
   });
 
+  it('replayed in steps, pauses as its time slice runs out and ends as one replay all at once', () => {
+    const events: StreamEvent[] = [{ type: 'open', status: 200, at: 10 }];
+    for (let i = 1; i <= 2000; i++) events.push({ type: 'content', text: `w${i} `, seq: i, at: 10 + i });
+    events.push({ type: 'done', finishReason: 'stop', at: 2100 });
+    const steps = Run.replaying(identity, events.map((e) => ({ ...e })), 0);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    // a slice of 0 ms pauses at each check: every 256 events
+    expect(pauses).toBe(Math.floor(events.length / 256));
+    const whole = Run.replay(identity, events.map((e) => ({ ...e })));
+    expect(step.value.answerText).toBe(whole.answerText);
+    expect(step.value.metricsNow).toEqual(whole.metricsNow);
+    expect(step.value.status).toBe('done');
+  });
+
   it('an in-browser model that had to load keeps its load time, live and replayed; a server run has none', () => {
     const progress = (phase: 'fetching' | 'compiling' | 'ready', at: number) => ({ type: 'progress' as const, progress: { phase, fraction: null, message: '' }, at });
     const events = [progress('fetching', 12), progress('compiling', 3000), progress('ready', 5012), { type: 'content' as const, text: 'Hi', seq: 1, at: 5100 }, { type: 'done' as const, finishReason: 'stop', at: 5200 }];
