@@ -179,6 +179,8 @@ export class Run {
    */
   static *replaying(sanitize: Sanitize, events: readonly StreamEvent[], sliceMs = 8): Generator<void, Run, void> {
     const run = new Run(sanitize, 0);
+    // not streaming: the live refresh would draw it half replayed between steps, as if it were
+    setLive(run, false);
     let nextSample = SAMPLE_MS;
     let until = performance.now() + sliceMs;
     for (let i = 0; i < events.length; i++) {

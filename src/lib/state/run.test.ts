@@ -69,6 +69,22 @@ describe('Run', () => {
     expect(step.value.status).toBe('done');
   });
 
+  it('replayed in steps with time between them, it is not refreshed as live: it fills in once whole, as if replayed at once', async () => {
+    const events: StreamEvent[] = [{ type: 'open', status: 200, at: 10 }];
+    for (let i = 1; i <= 600; i++) events.push({ type: 'content', text: i % 50 ? `w${i} ` : '\n\n', seq: i, at: 10 + i });
+    events.push({ type: 'done', finishReason: 'stop', at: 700 });
+    const steps = Run.replaying(identity, events, 0);
+    steps.next();
+    // longer than the live refresh (200 ms): a live run would have been drawn meanwhile
+    await new Promise((r) => setTimeout(r, 300));
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    const run = step.value;
+    run.flush(1000);
+    expect([run.fillingIn, run.final]).toEqual([true, false]);
+    await vi.waitFor(() => expect(run.final).toBe(true));
+  });
+
   it('an in-browser model that had to load keeps its load time, live and replayed; a server run has none', () => {
     const progress = (phase: 'fetching' | 'compiling' | 'ready', at: number) => ({ type: 'progress' as const, progress: { phase, fraction: null, message: '' }, at });
     const events = [progress('fetching', 12), progress('compiling', 3000), progress('ready', 5012), { type: 'content' as const, text: 'Hi', seq: 1, at: 5100 }, { type: 'done' as const, finishReason: 'stop', at: 5200 }];

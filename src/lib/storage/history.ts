@@ -94,9 +94,21 @@ function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
   return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
 }
 
+/**
+ * How many event batches one read brings back (about 8 s of a stream saved twice a second). Each read's
+ * answer is unpacked in a task of its own: a 50k-token answer read at once held the page for 200 ms.
+ */
+const BATCHES_PER_READ = 16;
+
 /** A run's events, from all its batches in order. */
-async function eventsOfRun(store: { getAll(query: IDBKeyRange): Promise<StoredEventBatch[]> }, runId: string): Promise<StreamEvent[]> {
-  return (await store.getAll(eventsOf(runId))).flatMap((b) => b.events);
+async function eventsOfRun(store: { getAll(query: IDBKeyRange, count?: number): Promise<StoredEventBatch[]> }, runId: string): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for (let range = eventsOf(runId); ; ) {
+    const batches = await store.getAll(range, BATCHES_PER_READ);
+    for (const batch of batches) for (const e of batch.events) events.push(e);
+    if (batches.length < BATCHES_PER_READ) return events;
+    range = IDBKeyRange.bound([runId, batches.at(-1)!.n], [runId, Infinity], true);
+  }
 }
 
 /** Every run's record with its text, for searching. */
