@@ -283,6 +283,8 @@ export class Comparison {
    */
   async load(saved: LoadedComparison): Promise<boolean> {
     const load = ++this.#loads;
+    // loaded while the runs replay: code that fills in waiting for it is highlighted all at once when it comes
+    if (saved.runs.length) void loadHighlighter();
     const replayed: Array<{ panelKey: string; turn: number; run: Run }> = [];
     for (const { run, events } of saved.runs) {
       const steps = Run.replaying(this.#sanitize, events);
