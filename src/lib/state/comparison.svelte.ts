@@ -283,7 +283,7 @@ export class Comparison {
    */
   async load(saved: LoadedComparison): Promise<boolean> {
     const load = ++this.#loads;
-    // loaded while the runs replay: code that fills in waiting for it is highlighted all at once when it comes
+    // the highlighter loads while the runs replay: coming in mid-fill, it highlighted every code block filled in so far in one task
     if (saved.runs.length) void loadHighlighter();
     const replayed: Array<{ panelKey: string; turn: number; run: Run }> = [];
     for (const { run, events } of saved.runs) {
