@@ -52,9 +52,9 @@ function setupOf(c: Comparison): string {
   return JSON.stringify({ panels: panels.map(({ key: _, ...setup }) => setup), system });
 }
 
-async function reopen(saved: LoadedComparison): Promise<void> {
+async function reopen(saved: LoadedComparison, wanted?: () => boolean): Promise<void> {
   await within(endpoints.ready, 500, undefined);
-  await comparison.load(saved);
+  await comparison.load(saved, wanted);
 }
 
 async function boot(): Promise<void> {
@@ -74,8 +74,10 @@ async function boot(): Promise<void> {
       comparison.addPanel({ endpoint: { baseURL: 'http://127.0.0.1:8000/v1', dialect: 'vllm' }, model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', thinking: link.thinking, params: {} });
       // a setup the person has begun (a model picked, a panel added, a system prompt) is theirs: the late one stays in History
       const untouched = setupOf(comparison);
+      const stillUntouched = () => comparison.turns.length === 0 && setupOf(comparison) === untouched;
+      // asked when storage answers, and again once the runs have replayed: the person may begin meanwhile
       void current.then((late) => {
-        if (late && comparison.turns.length === 0 && setupOf(comparison) === untouched) void reopen(late);
+        if (late && stillUntouched()) void reopen(late, stillUntouched);
       });
     }
   }

@@ -279,9 +279,9 @@ export class Comparison {
    * Shows a saved comparison: its panels, turns and every run, replayed from the saved events. The replays
    * run in tasks of at most about 8 ms (4 answers of 20k tokens held the page for one 250 ms frame), and all
    * runs are shown together at the end, so nothing appears half loaded. Resolves once shown; false where a
-   * later load overtook it.
+   * later load overtook it, or `wanted()` no longer holds when the replays are done.
    */
-  async load(saved: LoadedComparison): Promise<boolean> {
+  async load(saved: LoadedComparison, wanted: () => boolean = () => true): Promise<boolean> {
     const load = ++this.#loads;
     // the highlighter loads while the runs replay: coming in mid-fill, it highlighted every code block filled in so far in one task
     if (saved.runs.length) void loadHighlighter();
@@ -297,6 +297,7 @@ export class Comparison {
         }
       }
     }
+    if (!wanted()) return false;
     this.stopAll();
     const { comparison: c } = saved;
     this.id = c.id;

@@ -86,6 +86,13 @@ describe('History', () => {
     expect(await latest).toBe(true);
     expect(p.c.id).toBe(two.c.id);
     expect(p.c.panels.map((panel) => panel.runs.map((r) => r?.answerText))).toEqual([['A: two'], ['B: two']]);
+
+    // a load no longer wanted once its runs have replayed (the person began a setup meanwhile) shows nothing
+    let wanted = true;
+    const unwanted = p.c.load(first!, () => wanted);
+    wanted = false;
+    expect(await unwanted).toBe(false);
+    expect(p.c.id).toBe(two.c.id);
   });
 
   it('a run cut off mid-stream comes back as interrupted, with what arrived', async () => {
