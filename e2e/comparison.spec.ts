@@ -235,3 +235,12 @@ for (const [width, height, count] of [[1280, 800, 4], [1920, 1080, 3]] as const)
     for (const name of await names.all()) expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   });
 }
+
+test('on a narrow screen the panels stack, each at least 60% of the screen high, and the stack scrolls', async ({ page, sim }) => {
+  await page.setViewportSize({ width: 800, height: 900 });
+  await openApp(page, [THINKING, INSTRUCT, 'Qwen/Qwen3-8B'].map((model) => ({ model, endpoint: `${sim.url}/vllm/v1` })));
+  const boxes = await Promise.all((await panels(page).all()).map((p) => p.boundingBox()));
+  expect(new Set(boxes.map((b) => b!.x)).size).toBe(1);
+  for (const box of boxes) expect(box!.height).toBeGreaterThanOrEqual(0.6 * 900 - 1);
+  expect(await page.locator('.panels').evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+});
