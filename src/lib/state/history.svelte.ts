@@ -140,6 +140,7 @@ export class History {
 
   /** A copy with everything in it, opened: a branch to go on from without touching the original. */
   async duplicate(comparison: Comparison, id: string): Promise<void> {
+    await this.#queue; // the last words of an answer that just ended too
     const db = await this.db;
     const loaded = db && (await loadComparison(db, id));
     if (!loaded) return;
@@ -186,7 +187,9 @@ export class History {
   }
 
   /** A run saved mid-stream and not streaming in this page was cut off by a reload or a crash. */
+  /** A saved comparison as it stands once every write asked for so far has landed: an export of an answer that just ended holds its last words. */
   async #load(id: string): Promise<LoadedComparison | null> {
+    await this.#queue;
     const db = await this.db;
     const loaded = db && (await loadComparison(db, id));
     if (!loaded) return null;

@@ -1,6 +1,7 @@
 // Comparisons are saved as they stream and come back whole: after a reload, a crash, or an import.
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
+import type { StreamEvent } from '../stream/events.ts';
 import { openPlaygroundDB } from '../storage/db.ts';
 import { loadComparison } from '../storage/history.ts';
 import { Comparison } from './comparison.svelte.ts';
@@ -193,6 +194,21 @@ describe('History', () => {
     };
     expect(strip(again)).toEqual(strip(before));
     expect(c.panels.map((p) => p.runs[0]?.answerText)).toEqual(['A: one', 'B: one']);
+  });
+
+  it('an export asked for the moment the answers end holds them whole, not what the last save had so far', async () => {
+    const { history, c, engine } = page(`h-${n++}`);
+    let release = () => {};
+    engine.hold = new Promise((resolve) => (release = resolve));
+    twoPanels(c);
+    c.send('one');
+    await settle();
+    await history.settled(); // saved mid-stream: each answer's first chunk
+    release();
+    await vi.waitFor(() => expect(c.panels.every((p) => p.runs[0]?.ended)).toBe(true), { interval: 1 });
+    const exported = JSON.parse((await history.exportJSON(c.id))!) as { runs: Array<{ run: { status: string }; events: StreamEvent[] }> };
+    expect(exported.runs.map(({ run }) => run.status)).toEqual(['done', 'done']);
+    expect(exported.runs.map(({ events }) => events.map((e) => (e.type === 'content' ? e.text : '')).join(''))).toEqual(['A: one', 'B: one']);
   });
 
   it('rename, duplicate and delete', async () => {
