@@ -54,3 +54,56 @@ describe('whenIdle', () => {
     }
   });
 });
+
+describe('markDirty', () => {
+  /** a frame loop of its own, on fake timers (frames every 16 ms without requestAnimationFrame) */
+  async function freshLoop() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    vi.resetModules();
+    return await import('./frame-loop.ts');
+  }
+  afterEach(() => vi.useRealTimers());
+
+  it('lets streaming runs take turns: a frame flushes at most half of them, the longest waiting first, each at most 30 times a second', async () => {
+    const { markDirty } = await freshLoop();
+    const flushes: Array<[string, number]> = [];
+    const items = ['a', 'b', 'c', 'd'].map((name) => ({ flush: (now: number) => flushes.push([name, now]) }));
+    const stream = setInterval(() => items.forEach((item) => markDirty(item)), 2);
+    vi.advanceTimersByTime(1000);
+    clearInterval(stream);
+
+    const perFrame = new Map<number, number>();
+    for (const [, now] of flushes) perFrame.set(now, (perFrame.get(now) ?? 0) + 1);
+    expect(perFrame.size).toBeGreaterThanOrEqual(55);
+    expect(new Set(perFrame.values())).toEqual(new Set([2]));
+    for (const name of ['a', 'b', 'c', 'd']) {
+      const at = flushes.filter(([n]) => n === name).map(([, now]) => now);
+      expect(at.length).toBeGreaterThanOrEqual(29);
+      expect(at.length).toBeLessThanOrEqual(31);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(1000 / 30 - 2);
+    }
+  });
+
+  it('flushes a single run as soon as its turn comes, and the others still take theirs after one that throws', async () => {
+    const { markDirty } = await freshLoop();
+    const flushed: string[] = [];
+    const ok = { flush: () => flushed.push('ok') };
+    const broken = {
+      flush: () => {
+        throw new Error('broken view');
+      },
+    };
+    markDirty(ok);
+    vi.advanceTimersByTime(16);
+    expect(flushed).toEqual(['ok']);
+
+    markDirty(broken);
+    markDirty(ok);
+    expect(() => vi.advanceTimersByTime(100)).toThrow('broken view');
+    vi.advanceTimersByTime(100);
+    expect(flushed).toEqual(['ok', 'ok']);
+    markDirty(ok);
+    vi.advanceTimersByTime(40);
+    expect(flushed).toEqual(['ok', 'ok', 'ok']);
+  });
+});

@@ -2,55 +2,91 @@
 
 export interface Flushable {
   flush(now: number): void;
+  /** while live: the numbers for the trace, taken for every live item in the same frame, 5 times a second */
+  sample?(now: number): void;
 }
 
-/** Screen updates per second while streaming: more costs paint nobody can read (see npm run bench:render). */
+/** How often live numbers refresh (ms), on the page's grid: every live item in the same frame. */
+export const LIVE_MS = 200;
+
+/** Screen updates per second, per run, while streaming: more costs paint nobody can read (see npm run bench:render). */
 let flushHz = 30;
-const dirty = new Set<Flushable>();
-let lastFlush = -Infinity;
+/** runs with news to show, each with when its oldest unshown data came off the network (for the render-lag measure) */
+const dirty = new Map<Flushable, number | undefined>();
+const lastFlush = new WeakMap<Flushable, number>();
 let scheduled = false;
 const live = new Set<Flushable>();
 let ticker: ReturnType<typeof setInterval> | null = null;
+let sampledTick = -1;
 
 /** Render lag measurement for the benchmark: off unless asked for. */
 let measuring = false;
-let oldestPending: number | null = null;
 const lags: number[] = [];
 
 const raf: (cb: (t: number) => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(() => cb(performance.now()), 16);
 
 /**
- * Asks for `item.flush` on the next frame; many calls in one frame cost one flush.
+ * Asks for `item.flush` on a coming frame; many calls before it cost one flush.
  * `receivedAt` is when the data behind this change came off the network (for the render-lag measure).
  */
 export function markDirty(item: Flushable, receivedAt?: number): void {
-  dirty.add(item);
-  if (measuring && receivedAt !== undefined && (oldestPending === null || receivedAt < oldestPending)) oldestPending = receivedAt;
+  const oldest = dirty.get(item);
+  dirty.set(item, oldest === undefined || (receivedAt !== undefined && receivedAt < oldest) ? receivedAt : oldest);
   if (scheduled) return;
   scheduled = true;
-  raf(function frame(now) {
-    // painting every frame costs more than people can read: at most flushHz updates a second
-    if (now - lastFlush < 1000 / flushHz - 2) return raf(frame);
-    lastFlush = now;
-    scheduled = false;
-    const batch = [...dirty];
-    dirty.clear();
-    for (const run of batch) run.flush(now);
-    if (oldestPending !== null) {
-      const since = oldestPending;
-      oldestPending = null;
-      // the DOM changed in this frame; by the next frame callback it has been painted
-      raf(() => lags.push(performance.now() - since));
+  raf(frame);
+}
+
+/**
+ * Each run is flushed at most `flushHz` times a second, and the runs take turns: a frame flushes at most
+ * half of those waiting, the longest waiting first, so that four streaming panels cost two frames of
+ * half the work each (styles, layout, paint) instead of one frame of all of it.
+ */
+function frame(now: number): void {
+  scheduled = false;
+  try {
+    flushDue(now);
+  } finally {
+    // the others' turn, even after a flush that threw
+    if (dirty.size && !scheduled) {
+      scheduled = true;
+      raf(frame);
     }
-  });
+  }
+}
+
+function flushDue(now: number): void {
+  const period = 1000 / flushHz - 2;
+  const due = [...dirty.keys()].filter((item) => now - (lastFlush.get(item) ?? -Infinity) >= period);
+  due.sort((a, b) => (lastFlush.get(a) ?? -Infinity) - (lastFlush.get(b) ?? -Infinity));
+  const batch = due.slice(0, Math.ceil(dirty.size / 2));
+  let oldest: number | undefined;
+  for (const item of batch) {
+    const receivedAt = dirty.get(item);
+    if (receivedAt !== undefined && (oldest === undefined || receivedAt < oldest)) oldest = receivedAt;
+    dirty.delete(item);
+    lastFlush.set(item, now);
+    item.flush(now);
+  }
+  const tick = Math.floor(now / LIVE_MS);
+  if (tick !== sampledTick) {
+    sampledTick = tick;
+    // all at once, whichever runs took this frame's turn: the trace panel is redone once per tick
+    for (const item of live) item.sample?.(now);
+  }
+  if (measuring && oldest !== undefined) {
+    const since = oldest;
+    // the DOM changed in this frame; by the next frame callback it has been painted
+    raf(() => lags.push(performance.now() - since));
+  }
 }
 
 /** While a run streams, its live numbers (tokens/s, elapsed time) refresh 5 times a second even without tokens. */
 export function setLive(item: Flushable, on: boolean): void {
   if (on) live.add(item);
   else live.delete(item);
-  if (live.size && !ticker) ticker = setInterval(() => live.forEach((item) => markDirty(item)), 200);
+  if (live.size && !ticker) ticker = setInterval(() => live.forEach((item) => markDirty(item)), LIVE_MS);
   if (!live.size && ticker) {
     clearInterval(ticker);
     ticker = null;

@@ -4,13 +4,13 @@ import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
-import { markDirty, setLive, whenIdle } from './frame-loop.ts';
+import { LIVE_MS, markDirty, setLive, whenIdle } from './frame-loop.ts';
 
 /** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved */
 export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 /** How often the trace's live rate is sampled (ms), live and on replay alike. */
-const SAMPLE_MS = 200;
+const SAMPLE_MS = LIVE_MS;
 /** How often an answer filling in slice by slice (its final render) shows its progress (ms). */
 const FILL_SHOW_MS = 250;
 
@@ -96,7 +96,6 @@ export class Run {
   #markdown: IncrementalMarkdown;
   #ended = false;
   #renderedLength = -1;
-  #sampleTick = -1;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
     startedAt = onGrid(startedAt);
@@ -322,7 +321,8 @@ export class Run {
     }
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
-    this.#sample(now);
+    // the first numbers and the last show at once; those between on the grid (`sample`)
+    if (this.ended || !this.sampled) this.sampled = this.metrics;
   }
 
   /**
@@ -347,17 +347,14 @@ export class Run {
   }
 
   /**
-   * On the page's 200 ms grid, not the run's own: every run's sample changes in the same frame, so the
-   * trace panel and its rate chart are redone 5 times a second, not 5 times a second per run at as many
-   * different moments.
+   * The trace's numbers, on the page's 200 ms grid (the frame loop takes every live run's sample in the
+   * same frame), so the trace panel and its rate chart are redone 5 times a second, not 5 times a second
+   * per run at as many different moments.
    */
-  #sample(now: number): void {
-    const tick = Math.floor(now / SAMPLE_MS);
-    if (this.ended || !this.sampled || tick !== this.#sampleTick) {
-      this.sampled = this.metrics;
-      this.#sampleTick = tick;
-      if (!this.ended) this.#recordRate(now - this.startedAt, this.metrics);
-    }
+  sample(now: number): void {
+    if (this.ended) return;
+    this.sampled = this.#metrics.snapshot(now);
+    this.#recordRate(now - this.startedAt, this.sampled);
   }
 
   #recordRate(t: number, metrics: Pick<MetricsSnapshot, 'ttftMs' | 'liveTps'> | null): void {

@@ -156,27 +156,42 @@ describe('Run', () => {
     expect(last).toBeLessThanOrEqual(2200);
   });
 
-  it('runs that started apart sample their numbers in the same frames, 5 times a second', () => {
-    const [a, b] = [new Run(identity, 0), new Run(identity, 230)];
-    const changed = new Map<Run, number[]>([[a, []], [b, []]]);
-    let seq = 0;
-    for (let frame = 150; frame < 3000; frame += 1000 / 30) {
-      for (const run of frame < 250 ? [a] : [a, b]) {
-        run.apply({ type: 'content', text: 'x', seq: ++seq, at: frame - 5 });
-        const before = run.sampled;
-        run.flush(frame);
-        if (run.sampled !== before) changed.get(run)!.push(frame);
+  it('runs that started apart sample their numbers in the same frames, 5 times a second, though they take turns to flush', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    // a frame loop of its own: the runs of the tests before are still live, on real timers
+    vi.resetModules();
+    const { Run } = await import('./run.svelte.ts');
+    try {
+      const [a, b] = [new Run(identity, 0), new Run(identity, 230)];
+      const sampledAt = new Map<Run, number[]>([[a, []], [b, []]]);
+      for (const run of [a, b]) {
+        const sample = run.sample.bind(run);
+        run.sample = (now) => (sampledAt.get(run)!.push(now), sample(now));
       }
+      let seq = 0;
+      const stream = setInterval(() => {
+        const now = performance.now();
+        for (const run of now < 230 ? [a] : [a, b]) run.apply({ type: 'content', text: 'x', seq: ++seq, at: now });
+      }, 5);
+      vi.advanceTimersByTime(3000);
+      clearInterval(stream);
+      for (const run of [a, b]) run.apply({ type: 'done', finishReason: 'stop', at: 3000 });
+      vi.advanceTimersByTime(100);
+
+      const [inA, inB] = [sampledAt.get(a)!, sampledAt.get(b)!];
+      expect(inB).toEqual(inA.filter((t) => t >= inB[0]!));
+      expect(inA.length).toBeGreaterThanOrEqual(14);
+      expect(inA.length).toBeLessThanOrEqual(16);
+      // the last numbers show at once, off the grid
+      for (const run of [a, b]) expect(run.sampled).toBe(run.metrics);
+      expect(a.sampled!.totalMs).toBe(3000);
+      // the rate chart's points come in those frames too, on each run's own clock
+      const bAt = new Set(b.rateSamples.map(([t]) => t + 230));
+      expect(bAt.size).toBeGreaterThan(5);
+      expect(a.rateSamples.map(([t]) => t).filter((t) => t >= Math.min(...bAt))).toEqual([...bAt]);
+    } finally {
+      vi.useRealTimers();
     }
-    // after each run's first frame, which shows it at once
-    const [inA, inB] = [changed.get(a)!.slice(1), changed.get(b)!.slice(1)];
-    expect(inB).toEqual(inA.filter((frame) => frame > inB[0]! - 1));
-    expect(inA.length).toBeGreaterThanOrEqual(13);
-    expect(inA.length).toBeLessThanOrEqual(15);
-    // the rate chart's points come in those frames too, on each run's own clock
-    const bAt = new Set(b.rateSamples.map(([t]) => t + 230));
-    expect(bAt.size).toBeGreaterThan(5);
-    expect(a.rateSamples.map(([t]) => t).filter((t) => t >= Math.min(...bAt))).toEqual([...bAt]);
   });
 
   it('an answer replayed from history says it is filling in until its final render is on screen; a live one never does', async () => {
