@@ -49,6 +49,8 @@ test('a reload mid-stream: the comparison comes back, the cut-off run marked int
   await expect(slow.getByTestId('interrupted')).toContainText('What arrived is kept');
   await expect(slow.getByTestId('answer')).toContainText('Qwen3-Next');
   await expect(fast.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  // a reopened answer fills in with its final render, in idle time after the first frames
+  await expect(fast.getByTestId('answer')).toHaveAttribute('data-final', 'true');
   expect(await fast.getByTestId('answer').innerText()).toBe(fastAnswer);
   await expect(fast.getByTestId('reasoning')).toContainText('The user asks');
   // the reload did not send again, and the slow panel can be asked again
