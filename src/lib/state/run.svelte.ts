@@ -40,7 +40,13 @@ export interface RunError {
 }
 
 export class Run {
+  /** where the stream is, as of its last event */
   status = $state<RunStatus>('idle');
+  /**
+   * The status as the last frame drew it, with the answer and the numbers it goes with: what the page
+   * shows. A script that sees `done` on screen reads the whole answer beside it, not one a frame behind.
+   */
+  shownStatus = $state<RunStatus>('idle');
   /** length of the reasoning on screen; the text itself comes from `reasoningFrom` (the new part) or `reasoningText` */
   reasoningChars = $state(0);
   answer = $state.raw<MarkdownView>({ blocks: [], tail: '' });
@@ -103,7 +109,7 @@ export class Run {
     this.origin = startedAt;
     this.#metrics = new RunMetrics(startedAt);
     this.#markdown = new IncrementalMarkdown(sanitize);
-    this.status = 'waiting';
+    this.status = this.shownStatus = 'waiting';
     setLive(this, true);
   }
 
@@ -200,6 +206,8 @@ export class Run {
       run.#metrics.push({ type: 'stopped', at: events.at(-1)?.at ?? 0 });
       run.#end('interrupted');
     }
+    // shown whole at once, as it ended, not as it began
+    run.shownStatus = run.status;
     // its events are on record already: counted, not kept
     run.#eventsLetGo = events.length;
     markDirty(run);
@@ -303,6 +311,7 @@ export class Run {
   }
 
   flush(now: number): void {
+    this.shownStatus = this.status;
     if (this.#reasoningPending) {
       this.#reasoningPieces.push(this.#reasoningPending);
       this.#reasoningPending = '';

@@ -216,6 +216,24 @@ describe('Run', () => {
     expect(live.fillingIn).toBe(false);
   });
 
+  it('shows its status with the frame that draws the answer: done on screen comes with the whole answer beside it', () => {
+    const run = new Run(identity, 0);
+    expect(run.shownStatus).toBe('waiting');
+    run.apply({ type: 'content', text: 'Hello', seq: 1, at: 5 });
+    expect(run.status).toBe('answering');
+    expect(run.shownStatus).toBe('waiting');
+    run.flush(10);
+    expect(run.shownStatus).toBe('answering');
+    run.apply({ type: 'content', text: ' world', seq: 2, at: 12 });
+    run.apply({ type: 'done', finishReason: 'stop', at: 13 });
+    expect([run.status, run.shownStatus, run.answer.tail]).toEqual(['done', 'answering', '<p>Hello</p>\n']);
+    run.flush(40);
+    expect([run.shownStatus, run.answer.tail]).toEqual(['done', '<p>Hello world</p>\n']);
+    // a run reopened from history is shown whole at once: as it ended, before any frame
+    const reopened = Run.replay(identity, run.eventsFrom(0));
+    expect(reopened.shownStatus).toBe('done');
+  });
+
   it('shows no reasoning before the frame that draws it', () => {
     const run = new Run(identity, 0);
     run.apply({ type: 'reasoning', text: 'hidden until drawn', at: 1, seq: 1 });
