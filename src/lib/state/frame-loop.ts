@@ -1,4 +1,4 @@
-// One requestAnimationFrame loop for the whole page: streams mark runs dirty, the frame flushes them together.
+// One requestAnimationFrame loop for the whole page: streams mark runs dirty, the frames flush them in turns.
 
 export interface Flushable {
   flush(now: number): void;
