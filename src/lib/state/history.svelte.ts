@@ -140,9 +140,7 @@ export class History {
 
   /** A copy with everything in it, opened: a branch to go on from without touching the original. */
   async duplicate(comparison: Comparison, id: string): Promise<void> {
-    await this.#queue; // the last words of an answer that just ended too
-    const db = await this.db;
-    const loaded = db && (await loadComparison(db, id));
+    const loaded = await this.#read(id);
     if (!loaded) return;
     await this.#add(comparison, withId(loaded, newId(), `Copy of ${titleOf(loaded.comparison)}`));
   }
@@ -186,12 +184,16 @@ export class History {
     this.list = this.list.filter((c) => c.id !== id);
   }
 
-  /** A run saved mid-stream and not streaming in this page was cut off by a reload or a crash. */
   /** A saved comparison as it stands once every write asked for so far has landed: an export of an answer that just ended holds its last words. */
-  async #load(id: string): Promise<LoadedComparison | null> {
+  async #read(id: string): Promise<LoadedComparison | null> {
     await this.#queue;
     const db = await this.db;
-    const loaded = db && (await loadComparison(db, id));
+    return (db && (await loadComparison(db, id))) || null;
+  }
+
+  /** `#read`, where a run saved mid-stream and not streaming in this page was cut off by a reload or a crash. */
+  async #load(id: string): Promise<LoadedComparison | null> {
+    const loaded = await this.#read(id);
     if (!loaded) return null;
     const live = new Set([...this.#tracked.values()].map(runId));
     for (const { run } of loaded.runs) {
