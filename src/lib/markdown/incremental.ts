@@ -68,7 +68,8 @@ export class IncrementalMarkdown {
     if (this.#finished) return { blocks: this.#blocks, tail: '' };
     this.#scan();
     if (this.#lastBoundary > 0) this.#settle(this.#lastBoundary);
-    this.#tail = this.#rest.trim() ? this.#sanitize(renderUnfinished(this.#rest)) : '';
+    const shown = this.#withoutFenceOnItsWay();
+    this.#tail = shown.trim() ? this.#sanitize(renderUnfinished(shown)) : '';
     return { blocks: this.#blocks, tail: this.#tail };
   }
 
@@ -148,6 +149,19 @@ export class IncrementalMarkdown {
     this.#scannedTo -= to;
     this.#lineStart -= to;
     this.#lastBoundary = 0;
+  }
+
+  /**
+   * The rest as the live tail shows it. Its last line, still being written, waits for its next character
+   * while it may yet become a code fence: `` `` `` shows as stray backticks for a frame, and inside a code
+   * block a closing fence on its way as a line of code. Call after `#scan`: the last line starts at `#lineStart`.
+   */
+  #withoutFenceOnItsWay(): string {
+    const marks = /^ {0,3}(`+|~+)$/.exec(this.#rest.slice(this.#lineStart))?.[1];
+    if (!marks) return this.#rest;
+    const fence = this.#inFence;
+    const onItsWay = fence === null ? marks.length < 3 : marks[0] === fence[0] && marks.length < fence.length;
+    return onItsWay ? this.#rest.slice(0, this.#lineStart) : this.#rest;
   }
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */

@@ -155,6 +155,36 @@ describe('incremental markdown', () => {
       expect(tail).toContain('name = `x` + **kwargs + `y');
     });
 
+    it('an indented code block is shown as written: nothing is closed in it', () => {
+      const { tail } = tailOf('Call it so:\n\n    f(*args, **kwargs');
+      expect(tail).toBe(oneShot('    f(*args, **kwargs'));
+      expect(tail).toContain('f(*args, **kwargs\n</code>');
+    });
+
+    it('a line that may yet become a code fence waits for its next character: no stray backtick flashes', () => {
+      const shown = (...chunks: string[]) => {
+        const md = new IncrementalMarkdown(sanitize);
+        return chunks.map((chunk) => {
+          md.append(chunk);
+          const { blocks, tail } = md.view();
+          return blocks.join('') + tail;
+        });
+      };
+      for (const partial of ['`', '``', '~', '~~', '  ``']) {
+        const [before] = shown(`Intro\n${partial}`);
+        expect(before).toBe(oneShot('Intro\n'));
+      }
+      // then the fence opens, and inside it a closing fence on its way is not a line of code either
+      const [opening, open, closing, closed] = shown('Intro\n``', '`py\nx = 1\n', '``', '`\n\nAfter');
+      expect(opening).toBe(oneShot('Intro\n'));
+      expect(open).toContain('<pre><code class="language-py">x = 1\n</code></pre>');
+      expect(closing).toBe(open);
+      expect(closed).toBe(oneShot('Intro\n```py\nx = 1\n```\n\nAfter'));
+      // a line of backticks that cannot be a fence, or is text, shows as written
+      expect(shown('Use ``')[0]).toBe(oneShot('Use ``'));
+      expect(shown('Intro\n`` `x` ``')[0]).toBe(oneShot('Intro\n`` `x` ``'));
+    });
+
     it('marks that are not marks stay as written', () => {
       for (const text of ['2 * 3 = 6', 'snake_case_name', '* a list item', 'a < b and <think'])
         expect(tailOf(text).tail).toBe(oneShot(text));

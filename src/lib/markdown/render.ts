@@ -107,5 +107,13 @@ const CLOSE_OPEN_MARKS: RemendOptions = {
 
 /** Render of the unfinished end of a streaming text (not yet sanitized): open inline marks closed. */
 export function renderUnfinished(text: string): string {
-  return renderMarkdown(remend(text, CLOSE_OPEN_MARKS));
+  return renderMarkdown(isIndentedCode(text) ? text : remend(text, CLOSE_OPEN_MARKS));
+}
+
+/**
+ * An indented code block (every line indented by 4 spaces or a tab, or blank) holds no marks to close:
+ * remend knows fenced code only, and would end `f(*args, **kwargs` with `***`. Linear in the text.
+ */
+function isIndentedCode(text: string): boolean {
+  return /^(?: {4}|\t)/.test(text) && !/\n(?! {4}|\t)[ \t]*\S/.test(text);
 }
