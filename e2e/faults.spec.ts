@@ -45,6 +45,29 @@ for (const { fault, state, message } of STREAM_FAULTS) {
   });
 }
 
+test('a stream that ends early: the reason shows with the last words, not a frame before them', async ({ page, sim }) => {
+  await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,reasoning=10,fault=truncate,after=60/v1` }]);
+  // the answer as it was on screen when the reason first appeared
+  await page.evaluate(() => {
+    const w = window as unknown as { answerAtError?: string };
+    const observer = new MutationObserver(() => {
+      const panel = document.querySelector('[data-testid="panel"]');
+      if (!panel?.querySelector('[data-testid="error"]')) return;
+      w.answerAtError = panel.querySelector('[data-testid="answer"]')?.textContent ?? '';
+      observer.disconnect();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await send(page, 'Hi');
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('error')).toHaveText(/^The stream ended early/);
+  await expect(panel.getByTestId('answer')).toHaveAttribute('data-final', 'true');
+  // the final render may show a mark the live tail had closed (`**bold` for bold): compare the words
+  const words = (text: string | null | undefined) => (text ?? '').replace(/[*_`~]/g, '').replace(/\s+/g, ' ').trim();
+  const atError = await page.evaluate(() => (window as unknown as { answerAtError?: string }).answerAtError);
+  expect(words(atError)).toBe(words(await panel.getByTestId('answer').textContent()));
+});
+
 test('a malformed chunk: skipped with a warning, the answer completes', async ({ page, sim }) => {
   await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,fault=malformed,after=30/v1` }]);
   await send(page, 'Hi');
