@@ -1,7 +1,7 @@
 // The page's state: panels (a model each), the shared user turns, and each panel's runs under them.
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { loadHighlighter } from '../markdown/highlight.ts';
-import { warmUpMarkdown } from '../markdown/warm-up.ts';
+import { warmUpHighlighter, warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime, nextTask } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
 import { CONNECTIONS_PER_SERVER, OpenStreams, waitedInBrowser } from './open-streams.ts';
@@ -152,6 +152,8 @@ export class Comparison {
   readonly #engine: Engine;
   /** counts `load` calls: a load that a later one overtook while it replayed shows nothing */
   #loads = 0;
+  /** the highlighter loaded and, in spare time, run over each language: once */
+  #highlighterWarm: Promise<void> | null = null;
   recorder: Recorder | null = null;
 
   constructor(sanitize: Sanitize, engine?: Engine, endpoints = new Endpoints(), inBrowser = new InBrowser(), streams = new OpenStreams()) {
@@ -227,10 +229,14 @@ export class Comparison {
     inSpareTime(warmUpMarkdown(this.#sanitize));
   }
 
-  /** The person is typing: load what the panels' first requests and the first code block would wait for. */
+  /**
+   * The person is typing: load what the panels' first requests and the first code block would wait for,
+   * and run the highlighter once over each language, in spare time (see warm-up.ts).
+   */
   prepare(): void {
     for (const panel of this.panels) this.#engine.prepare?.(panel.setup.endpoint.dialect);
-    void loadHighlighter();
+    // a highlighter that cannot load leaves the code plain where it is shown: nothing to do here
+    this.#highlighterWarm ??= loadHighlighter().then((hljs) => inSpareTime(warmUpHighlighter(hljs)), () => undefined);
   }
 
   stopAll(): void {
