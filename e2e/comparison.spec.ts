@@ -72,7 +72,12 @@ test('the trace panel shows a timeline, the numbers side by side, and searches t
   await page.keyboard.press('r');
   const trace = page.getByTestId('trace');
   await expect(trace).toBeVisible();
+  // before anything runs: what will show there, and not an empty timeline and table
+  await expect(trace).toContainText('Send a prompt');
+  await expect(trace.getByTestId('timeline')).toBeHidden();
+  await expect(trace.getByTestId('metrics-table')).toBeHidden();
   await send(page, 'Why is Qwen3-Next fast?');
+  await expect(trace).not.toContainText('Send a prompt');
   await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(panels(page).nth(1).getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(trace.getByRole('img', { name: /Qwen3-Next-80B-A3B-Thinking: waiting [\d.]+ s, thinking [\d.]+ s, answering [\d.]+ s, done/ })).toBeVisible();
