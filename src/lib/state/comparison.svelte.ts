@@ -224,17 +224,23 @@ export class Comparison {
     return last;
   }
 
-  /** The page has loaded: run the first answer's markdown path once, in idle moments (see warm-up.ts). */
+  /**
+   * The page has loaded: run the first answer's markdown path once, then load the highlighter and run it
+   * once over each language, in idle moments (see warm-up.ts). Most people read the page a few seconds
+   * before they type; a language's first use compiles its grammar in one go (Java's took 50-65 ms in
+   * Chromium), which is better done then than between two keystrokes.
+   */
   warmUp(): void {
-    inSpareTime(warmUpMarkdown(this.#sanitize));
+    inSpareTime([...warmUpMarkdown(this.#sanitize), () => this.#warmHighlighter()]);
   }
 
-  /**
-   * The person is typing: load what the panels' first requests and the first code block would wait for,
-   * and run the highlighter once over each language, in spare time (see warm-up.ts).
-   */
+  /** The person is typing: load what the panels' first requests and the first code block would wait for. */
   prepare(): void {
     for (const panel of this.panels) this.#engine.prepare?.(panel.setup.endpoint.dialect);
+    this.#warmHighlighter();
+  }
+
+  #warmHighlighter(): void {
     // a highlighter that cannot load leaves the code plain where it is shown: nothing to do here
     this.#highlighterWarm ??= loadHighlighter().then((hljs) => inSpareTime(warmUpHighlighter(hljs)), () => undefined);
   }
