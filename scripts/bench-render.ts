@@ -41,7 +41,7 @@ try {
   console.log(await machine());
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
-    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
+    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'browser CPU µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
     const results: Result[] = [];
@@ -106,7 +106,7 @@ type Result = Awaited<ReturnType<typeof run>>;
 /** A result as the table's columns after the case's own two. */
 function row(r: Result): string[] {
   const tasks = r.longTasks ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0)] : [];
-  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.heapMB.toFixed(1), r.reopen.ms.toFixed(0), r.reopen.loafCount, r.reopen.loafWorst.toFixed(0), ...tasks].map(String);
+  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.browserUsPerToken.toFixed(0), r.heapMB.toFixed(1), r.reopen.ms.toFixed(0), r.reopen.loafCount, r.reopen.loafWorst.toFixed(0), ...tasks].map(String);
 }
 
 async function run(tps: number, tokens: number) {
@@ -144,6 +144,7 @@ async function run(tps: number, tokens: number) {
   const categories = [...new Set([...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])])];
   if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
   const before = await taskSeconds(page);
+  const cpuBefore = browser.cpuSeconds();
   const start = Date.now();
   const sentAt = await page.evaluate<number>(`performance.mark('bench-start').startTime`);
   await page.evaluate(`${PROMPT}.focus()`);
@@ -156,6 +157,7 @@ async function run(tps: number, tokens: number) {
   await waitAllDone(page, ((tokens + Number(process.env.REASONING ?? 0)) / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
   const busySeconds = (await taskSeconds(page)) - before;
+  const cpuSeconds = browser.cpuSeconds() - cpuBefore;
   await page.evaluate(`performance.mark('bench-end')`);
   // read before the profilers stop: stopping them takes the page's main thread for a while
   const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(
@@ -192,6 +194,7 @@ async function run(tps: number, tokens: number) {
     lagMax: lags.at(-1) ?? NaN,
     busy: busySeconds / wall,
     usPerToken: (busySeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
+    browserUsPerToken: (cpuSeconds * 1e6) / (PANELS * (tokens + Number(process.env.REASONING ?? 0))),
     heapMB: heap / 2 ** 20,
     reopen,
     longTasks,

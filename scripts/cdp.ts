@@ -3,7 +3,7 @@
 // thread time on every streamed chunk (and decodes each body whole at its end): the render benchmark must not
 // measure its own instruments.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -80,6 +80,36 @@ export class Browser {
     await page.send('Page.bringToFront');
     await page.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
     return page;
+  }
+
+  /**
+   * CPU seconds used so far by the browser and every process under it (renderers, GPU, network), from
+   * /proc: what the page costs the whole machine, whichever thread it runs on and however long it waited
+   * for a core. NaN where there is no /proc (not Linux).
+   */
+  cpuSeconds(): number {
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    try {
+      for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name)) continue;
+        try {
+          // the fields after the command name, which may hold spaces: state, ppid, … utime (14th), stime (15th)
+          const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+          stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+    } catch {
+      return NaN;
+    }
+    const mine = new Set([this.#process.pid!]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, { ppid }] of stats) if (!mine.has(pid) && mine.has(ppid)) grew = Boolean(mine.add(pid));
+    }
+    // ticks of 1/100 s: USER_HZ is 100 on Linux
+    return [...mine].reduce((sum, pid) => sum + (stats.get(pid)?.ticks ?? 0), 0) / 100;
   }
 
   async close(): Promise<void> {
