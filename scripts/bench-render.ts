@@ -157,7 +157,7 @@ async function run(tps: number, tokens: number) {
   await waitAllDone(page, ((tokens + Number(process.env.REASONING ?? 0)) / tps) * 1000 + 60_000);
   const wall = (Date.now() - start) / 1000;
   const busySeconds = (await taskSeconds(page)) - before;
-  const cpuSeconds = browser.cpuSeconds() - cpuBefore;
+  const cpuSeconds = browser.cpuSecondsSince(cpuBefore);
   await page.evaluate(`performance.mark('bench-end')`);
   // read before the profilers stop: stopping them takes the page's main thread for a while
   const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(

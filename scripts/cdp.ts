@@ -83,11 +83,11 @@ export class Browser {
   }
 
   /**
-   * CPU seconds used so far by the browser and every process under it (renderers, GPU, network), from
-   * /proc: what the page costs the whole machine, whichever thread it runs on and however long it waited
-   * for a core. NaN where there is no /proc (not Linux).
+   * CPU seconds used so far by the browser and each process under it (renderers, GPU, network), by process
+   * id, from /proc: what the page costs the whole machine, whichever thread it runs on and however long it
+   * waited for a core. Null where there is no /proc (not Linux). See `cpuSecondsSince`.
    */
-  cpuSeconds(): number {
+  cpuSeconds(): Map<number, number> | null {
     const stats = new Map<number, { ppid: number; ticks: number }>();
     try {
       for (const name of readdirSync('/proc')) {
@@ -101,7 +101,7 @@ export class Browser {
         }
       }
     } catch {
-      return NaN;
+      return null;
     }
     const mine = new Set([this.#process.pid!]);
     for (let grew = true; grew; ) {
@@ -109,7 +109,17 @@ export class Browser {
       for (const [pid, { ppid }] of stats) if (!mine.has(pid) && mine.has(ppid)) grew = Boolean(mine.add(pid));
     }
     // ticks of 1/100 s: USER_HZ is 100 on Linux
-    return [...mine].reduce((sum, pid) => sum + (stats.get(pid)?.ticks ?? 0), 0) / 100;
+    return new Map([...mine].map((pid) => [pid, (stats.get(pid)?.ticks ?? 0) / 100]));
+  }
+
+  /**
+   * CPU seconds the browser's processes used since `before` (from `cpuSeconds`): each process's own
+   * growth, so that one that ended meanwhile (the last page's renderer) takes nothing away. NaN without /proc.
+   */
+  cpuSecondsSince(before: Map<number, number> | null): number {
+    const now = this.cpuSeconds();
+    if (!before || !now) return NaN;
+    return [...now].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
   }
 
   async close(): Promise<void> {
