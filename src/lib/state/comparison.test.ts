@@ -1,6 +1,7 @@
 // The page state with a scripted engine: shared turns, each panel's own history, regenerate, stop, failures.
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { loadHighlighter } from '../markdown/highlight.ts';
 import { Comparison } from './comparison.svelte.ts';
 import { OpenStreams } from './open-streams.ts';
 import { ScriptedEngine } from './scripted-engine.test-support.ts';
@@ -122,5 +123,27 @@ describe('Comparison', () => {
     expect(free.latest!.warnings).toEqual([]);
     expect(streams.total('http://h:8000')).toBe(6); // the run ended: its stream no longer counts
     elsewhere.forEach((s) => s.close());
+  });
+});
+
+describe('Comparison.warmUp', () => {
+  it('in the idle moments after the page loads, with nothing typed: the markdown path, then every language of the highlighter', async () => {
+    const idle: IdleRequestCallback[] = [];
+    vi.stubGlobal('requestIdleCallback', (cb: IdleRequestCallback) => idle.push(cb));
+    try {
+      const hljs = await loadHighlighter();
+      const compiled = () => hljs.listLanguages().filter((name) => (hljs.getLanguage(name) as { isCompiled?: boolean }).isCompiled);
+      expect(compiled()).toEqual([]);
+      new Comparison(identity, new ScriptedEngine()).warmUp();
+      // long idle periods, one after another, with a task between them for the highlighter's loading to land
+      for (let i = 0; i < 500 && idle.length; i++) {
+        idle.shift()!({ timeRemaining: () => 50, didTimeout: false });
+        await new Promise((r) => setTimeout(r));
+      }
+      expect(idle).toEqual([]);
+      expect(compiled()).toEqual(hljs.listLanguages());
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
