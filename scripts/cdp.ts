@@ -104,9 +104,14 @@ export class Browser {
       return null;
     }
     const mine = new Set([this.#process.pid!]);
+    // the tree under the browser: zygotes, and the renderers they start
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [pid, { ppid }] of stats) if (!mine.has(pid) && mine.has(ppid)) grew = Boolean(mine.add(pid));
+      for (const [pid, { ppid }] of stats) {
+        if (mine.has(pid) || !mine.has(ppid)) continue;
+        mine.add(pid);
+        grew = true;
+      }
     }
     // ticks of 1/100 s: USER_HZ is 100 on Linux
     return new Map([...mine].map((pid) => [pid, (stats.get(pid)?.ticks ?? 0) / 100]));
