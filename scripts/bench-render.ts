@@ -20,6 +20,8 @@ const RUNS = Math.max(1, Number(process.env.RUNS ?? 1));
 /** trace the page's main-thread tasks: five more columns, at a small cost of its own */
 const TASKS = Boolean(process.env.TASKS);
 const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
+/** SLOWDOWN=n: each page's main thread runs n times slower (DevTools CPU throttling), to see a slower laptop on a fast machine */
+const SLOWDOWN = Math.max(1, Number(process.env.SLOWDOWN ?? 1));
 
 const scenarios: Array<[number, number]> = only
   ? [only.split('x').map(Number) as [number, number]]
@@ -39,6 +41,7 @@ setPriority(SIM_NICE);
 try {
   console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
   console.log(await machine());
+  if (SLOWDOWN > 1) console.log(`Each page's main thread slowed ${SLOWDOWN}× (DevTools CPU throttling)`);
   console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
   console.log(
     ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'browser CPU µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
@@ -111,6 +114,7 @@ function row(r: Result): string[] {
 
 async function run(tps: number, tokens: number) {
   const page = await browser.newPage(Number(process.env.W ?? 1920), Number(process.env.H ?? 1080));
+  if (SLOWDOWN > 1) await page.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
   // a string, not a function: tsx would wrap named functions in a helper the page does not have
   await page.send('Page.addScriptToEvaluateOnNewDocument', { source: `
     window.__loaf = [];
