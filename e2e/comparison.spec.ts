@@ -249,3 +249,16 @@ test('on a narrow screen the panels stack, each at least 60% of the screen high,
   for (const box of boxes) expect(box!.height).toBeGreaterThanOrEqual(0.6 * 900 - 1);
   expect(await page.locator('.panels').evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
 });
+
+test('on a phone every control of the top bar is on screen, and the page does not scroll sideways', async ({ page, sim }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, [THINKING, INSTRUCT].map((model) => ({ model, endpoint: `${sim.url}/vllm/v1` })));
+  const buttons = await page.locator('.topbar button').all();
+  expect(buttons.length).toBeGreaterThan(5);
+  for (const button of buttons) {
+    const box = (await button.boundingBox())!;
+    expect(box.x, await button.innerText()).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, await button.innerText()).toBeLessThanOrEqual(390);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
