@@ -109,15 +109,36 @@ test('a server that is down: a clear network error', async ({ page }) => {
   await expect(panel.getByTestId('error')).toContainText('Could not reach http://127.0.0.1:9/v1. Is the server running');
 });
 
-test('a key the server wants: 401 without it, the answer with it', async ({ page, sim }) => {
+test('a key the server wants: 401 without it, the answer with it set in the panel’s setup', async ({ page, sim }) => {
   await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,key=s3cret/v1` }]);
   await send(page, 'Hi');
   const panel = panels(page).first();
   await expect(panel.getByTestId('error')).toContainText('The API key is missing or wrong');
   await panel.getByRole('button', { name: /Qwen3-Next-80B-A3B-Thinking/ }).click();
-  await panel.getByLabel('API key').fill('s3cret');
+  await panel.getByTestId('setup').getByLabel('API key').fill('s3cret');
   await panel.getByTestId('regenerate').click();
   await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+});
+
+test('an endpoint that wants a key asks for it where the answer failed; one key retries every panel on it', async ({ page, sim }) => {
+  const endpoint = `${sim.url}/vllm,key=s3cret/v1`;
+  await openApp(page, [
+    { model: THINKING, endpoint },
+    { model: 'Qwen/Qwen3-Next-80B-A3B-Instruct', endpoint },
+  ]);
+  await send(page, 'Hi');
+  const [a, b] = [panels(page).nth(0), panels(page).nth(1)];
+  for (const panel of [a, b]) await expect(panel.getByTestId('error')).toContainText('The API key is missing or wrong');
+  await a.getByTestId('key-input').fill('wrong');
+  await a.getByRole('button', { name: 'Use key and retry' }).click();
+  // a wrong key fails again, and asks again
+  await expect(a.getByTestId('status')).toHaveAttribute('data-state', 'error');
+  await expect(a.getByTestId('key-input')).toBeVisible();
+  await b.getByTestId('key-input').fill('s3cret');
+  await b.getByTestId('key-input').press('Enter');
+  for (const panel of [a, b]) await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  // the key went nowhere but memory: not into the address bar
+  expect(page.url()).not.toContain('s3cret');
 });
 
 test('stop keeps what arrived; Esc stops every panel', async ({ page, sim }) => {

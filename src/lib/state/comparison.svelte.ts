@@ -214,6 +214,19 @@ export class Comparison {
     void this.#startPanel(panel, this.turns.length - 1);
   }
 
+  /**
+   * The key an endpoint asked for, typed where its answer failed: every panel on that base URL takes it
+   * (in memory, as the setup's key field does), and those whose last answer failed for want of it ask again.
+   */
+  useKey(baseURL: string, apiKey: string): void {
+    for (const panel of this.panels) {
+      const { dialect, baseURL: url } = panel.setup.endpoint;
+      if (dialect === 'webllm' || !sameBaseURL(url, baseURL)) continue;
+      panel.setup.endpoint.apiKey = apiKey;
+      if (!panel.busy && panel.latest?.error?.kind === 'auth') this.regenerate(panel);
+    }
+  }
+
   /** Takes the last turn back (and every panel's answer to it) so it can be edited and sent again. */
   editLastTurn(): string {
     const last = this.turns.at(-1) ?? '';

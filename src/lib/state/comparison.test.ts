@@ -87,6 +87,36 @@ describe('Comparison', () => {
     expect(b.runs[0]!.status).toBe('done');
   });
 
+  it('a key typed where an answer failed for want of one goes to every panel on that endpoint, and those that failed ask again', async () => {
+    const { engine, c, a, b } = setup();
+    const other = c.addPanel({ endpoint: { baseURL: 'http://other/v1', dialect: 'vllm' }, model: 'C', thinking: 'default', params: {} });
+    engine.key = 's3cret';
+    c.send('q');
+    await settle();
+    expect([a, b, other].map((p) => p.latest?.error?.kind)).toEqual(['auth', 'auth', 'auth']);
+    c.useKey('http://h/v1/', 's3cret'); // a trailing slash is the same endpoint
+    await settle();
+    expect([a, b].map((p) => [p.setup.endpoint.apiKey, p.latest?.status, p.latest?.answerText])).toEqual([
+      ['s3cret', 'done', 'A: q'],
+      ['s3cret', 'done', 'B: q'],
+    ]);
+    // another server keeps its own key, and its failure stays on screen
+    expect(other.setup.endpoint.apiKey).toBeUndefined();
+    expect(other.latest?.error?.kind).toBe('auth');
+    expect(engine.requests.filter((r) => r.model === 'C')).toHaveLength(1);
+  });
+
+  it('a key given to a panel that answered asks nothing again', async () => {
+    const { engine, c, a } = setup();
+    c.send('q');
+    await settle();
+    const before = engine.requests.length;
+    c.useKey('http://h/v1', 'new');
+    await settle();
+    expect(a.setup.endpoint.apiKey).toBe('new');
+    expect(engine.requests.length).toBe(before);
+  });
+
   it('editLastTurn gives the prompt back and drops every panel’s answer to it', async () => {
     const { c, a, b } = setup();
     c.send('one');

@@ -7,9 +7,14 @@ export class ScriptedEngine implements Engine {
   requests: ChatRequest[] = [];
   hold: Promise<void> | null = null;
   fail = new Set<string>();
+  /** when set, a request without this key gets HTTP 401 */
+  key: string | null = null;
   async *stream(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     this.requests.push(req);
     const at = performance.now();
+    if (this.key !== null && req.endpoint.apiKey !== this.key) {
+      return yield { type: 'error', kind: 'auth', status: 401, message: 'The API key is missing or wrong (HTTP 401).', at };
+    }
     yield { type: 'open', at, status: 200 };
     if (this.fail.has(req.model)) throw new Error('engine exploded');
     const last = req.messages.at(-1)!.content;
