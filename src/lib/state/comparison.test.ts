@@ -92,10 +92,9 @@ describe('Comparison', () => {
     const other = c.addPanel({ endpoint: { baseURL: 'http://other/v1', dialect: 'vllm' }, model: 'C', thinking: 'default', params: {} });
     engine.key = 's3cret';
     c.send('q');
-    await settle();
-    expect([a, b, other].map((p) => p.latest?.error?.kind)).toEqual(['auth', 'auth', 'auth']);
+    await vi.waitFor(() => expect([a, b, other].map((p) => p.latest?.error?.kind)).toEqual(['auth', 'auth', 'auth']), { interval: 5 });
     c.useKey('http://h/v1/', 's3cret'); // a trailing slash is the same endpoint
-    await settle();
+    await vi.waitFor(() => expect(c.busy).toBe(false), { interval: 5 });
     expect([a, b].map((p) => [p.setup.endpoint.apiKey, p.latest?.status, p.latest?.answerText])).toEqual([
       ['s3cret', 'done', 'A: q'],
       ['s3cret', 'done', 'B: q'],
@@ -109,7 +108,7 @@ describe('Comparison', () => {
   it('a key given to a panel that answered asks nothing again', async () => {
     const { engine, c, a } = setup();
     c.send('q');
-    await settle();
+    await vi.waitFor(() => expect(a.latest?.status).toBe('done'), { interval: 5 });
     const before = engine.requests.length;
     c.useKey('http://h/v1', 'new');
     await settle();
