@@ -262,3 +262,37 @@ test('on a phone every control of the top bar is on screen, and the page does no
   }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test('every control has an accessible name: the top bar, a panel’s setup and answer, the trace, history and dialogs', async ({ page, sim }) => {
+  await openApp(page, [
+    { model: THINKING, endpoint: `${sim.url}/vllm/v1` },
+    { model: INSTRUCT, endpoint: `${sim.url}/vllm,fault=401/v1` },
+  ]);
+  await send(page, 'Why is Qwen3-Next fast?');
+  await expect(panels(page).nth(0).getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panels(page).nth(1).getByTestId('status')).toHaveAttribute('data-state', 'error');
+  await panels(page).nth(0).locator('.model-name').click(); // the setup
+  await panels(page).nth(0).getByText('Sampling').click();
+  if (!(await page.getByTestId('trace').isVisible())) await page.keyboard.press('r');
+  await expect(page.getByTestId('trace')).toBeVisible();
+  /** the visible controls whose accessible name (as the browser's accessibility tree computes it) is empty */
+  const unnamed = async () => {
+    const names: string[] = [];
+    for (const control of await page.locator('button, input:not([type=hidden]), select, textarea, a[href], summary').all()) {
+      if (!(await control.isVisible())) continue;
+      const named = await expect(control).not.toHaveAccessibleName('', { timeout: 0 }).then(() => true, () => false);
+      if (!named) names.push(await control.evaluate((el) => el.outerHTML.slice(0, 120)));
+    }
+    return names;
+  };
+  expect(await unnamed()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'History' }).click();
+  expect(await unnamed()).toEqual([]);
+  await page.getByRole('button', { name: 'Endpoints' }).click();
+  expect(await unnamed()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  expect(await unnamed()).toEqual([]);
+});

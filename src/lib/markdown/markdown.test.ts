@@ -261,4 +261,9 @@ describe('sanitizing model output', () => {
     expect(html).toMatch(/<input[^>]*type="checkbox"[^>]*>/);
     expect(html).toContain('<pre><code class="language-python">');
   });
+
+  it('a task’s checkbox says whether it is done to a screen reader, whatever label the text tried to give it', () => {
+    const doc = new JSDOM(`<body>${oneShot('- [x] shipped\n- [ ] tested')}${sanitize('<input type="checkbox" aria-label="Click me">')}</body>`).window.document;
+    expect([...doc.querySelectorAll('input')].map((i) => i.getAttribute('aria-label'))).toEqual(['Done', 'Not done', 'Not done']);
+  });
 });

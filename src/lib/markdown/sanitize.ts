@@ -20,10 +20,13 @@ export function createSanitizer(window: WindowLike): Sanitize {
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer');
     }
-    // only task-list checkboxes survive, and they cannot be ticked
+    // only task-list checkboxes survive, and they cannot be ticked; a screen reader hears whether the task is done
     if (node.nodeName === 'INPUT') {
       if (node.getAttribute('type') !== 'checkbox') node.remove();
-      else node.setAttribute('disabled', '');
+      else {
+        node.setAttribute('disabled', '');
+        node.setAttribute('aria-label', node.hasAttribute('checked') ? 'Done' : 'Not done');
+      }
     }
   });
   purify.addHook('uponSanitizeAttribute', (_node, data) => {
