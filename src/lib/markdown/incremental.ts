@@ -9,6 +9,9 @@ export interface MarkdownView {
   tail: string;
 }
 
+/** A line that is only a list marker, or the number of one on its way: an item still to come. */
+const LIST_MARKER_ALONE = /^[ \t]*(?:[-*+]|\d{1,9}[.)]?)[ \t]*$/;
+
 /** How much text (characters) the final render sanitizes at a time past the blocks already on screen. */
 const PIECE_CHARS = 2000;
 
@@ -68,7 +71,7 @@ export class IncrementalMarkdown {
     if (this.#finished) return { blocks: this.#blocks, tail: '' };
     this.#scan();
     if (this.#lastBoundary > 0) this.#settle(this.#lastBoundary);
-    const shown = this.#withoutFenceOnItsWay();
+    const shown = this.#withoutLineOnItsWay();
     this.#tail = shown.trim() ? this.#sanitize(renderUnfinished(shown)) : '';
     return { blocks: this.#blocks, tail: this.#tail };
   }
@@ -154,12 +157,16 @@ export class IncrementalMarkdown {
   /**
    * The rest as the live tail shows it. Its last line, still being written, waits for its next character
    * while it may yet become a code fence: `` `` `` shows as stray backticks for a frame, and inside a code
-   * block a closing fence on its way as a line of code. Call after `#scan`: the last line starts at `#lineStart`.
+   * block a closing fence on its way as a line of code. Outside code, a list marker with no item yet
+   * (`-`, `2.`) waits too: alone it is text, shown as a stray "-" at the end of the line above until the
+   * item comes. Call after `#scan`: the last line starts at `#lineStart`.
    */
-  #withoutFenceOnItsWay(): string {
-    const marks = /^ {0,3}(`+|~+)$/.exec(this.#rest.slice(this.#lineStart))?.[1];
-    if (!marks) return this.#rest;
+  #withoutLineOnItsWay(): string {
+    const line = this.#rest.slice(this.#lineStart);
     const fence = this.#inFence;
+    if (fence === null && LIST_MARKER_ALONE.test(line)) return this.#rest.slice(0, this.#lineStart);
+    const marks = /^ {0,3}(`+|~+)$/.exec(line)?.[1];
+    if (!marks) return this.#rest;
     const onItsWay = fence === null ? marks.length < 3 : marks[0] === fence[0] && marks.length < fence.length;
     return onItsWay ? this.#rest.slice(0, this.#lineStart) : this.#rest;
   }

@@ -185,6 +185,25 @@ describe('incremental markdown', () => {
       expect(shown('Intro\n`` `x` ``')[0]).toBe(oneShot('Intro\n`` `x` ``'));
     });
 
+    it('a list marker on a line of its own waits for its item: the line above never flashes as a heading or gains a stray "-"', () => {
+      const shown = (...chunks: string[]) => {
+        const md = new IncrementalMarkdown(sanitize);
+        return chunks.map((chunk) => {
+          md.append(chunk);
+          const { blocks, tail } = md.view();
+          return blocks.join('') + tail;
+        });
+      };
+      // "Points:\n-" alone is a heading (a setext underline); "- a\n-" alone adds " -" to the item above
+      for (const above of ['Points:', '- a', '1. a'])
+        for (const marker of ['-', '*', '+', '- ', '  -', '1', '2.', '10)'])
+          expect(shown(`${above}\n${marker}`)[0], JSON.stringify(`${above}\n${marker}`)).toBe(oneShot(`${above}\n`));
+      // then the item comes, and shows at once
+      expect(shown('Points:\n-', ' b')[1]).toBe(oneShot('Points:\n- b'));
+      // inside code a marker is code
+      expect(shown('```\nx = 1\n-')[0]).toContain('x = 1\n-');
+    });
+
     it('marks that are not marks stay as written', () => {
       for (const text of ['2 * 3 = 6', 'snake_case_name', '* a list item', 'a < b and <think'])
         expect(tailOf(text).tail).toBe(oneShot(text));
