@@ -9,8 +9,23 @@ export interface MarkdownView {
   tail: string;
 }
 
-/** A line that is only a list marker, or the number of one on its way: an item still to come. */
-const LIST_MARKER_ALONE = /^[ \t]*(?:[-*+]|\d{1,9}[.)]?)[ \t]*$/;
+/**
+ * A last line whose meaning its next characters decide, shown as stray text until then: a list marker, or
+ * the number of one, with at most a task box on its way (`-`, `2.`, `- [x`); a line of only `-`, `=`, `*`
+ * or `_` (a heading's underline, a rule, or `**` opening bold).
+ */
+const LINE_ON_ITS_WAY = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)]?)(?:[ \t]+\[[ xX]?\]?)?|-+|=+|\*+|_+)[ \t]*$/;
+/**
+ * A block that may be a table still missing its delimiter row: a line starting with `|`, and at most the
+ * start of a line of `|`, `:` and `-` under it. Shown now it would be a paragraph of pipes, which turns
+ * into a table a moment later.
+ */
+const TABLE_ON_ITS_WAY = /^\s*\|[^\n]*(?:\n[ \t|:-]*)?$/;
+/**
+ * Marks that open emphasis or code at the very end, with nothing after them yet: `about *`, `mixes \``. After
+ * a space, `*`, `_` and `~` cannot close anything (CommonMark's flanking rules); backticks can, see the use.
+ */
+const OPENER_AT_END = /(^|[\s(])([*_~]+|`+)$/;
 
 /** How much text (characters) the final render sanitizes at a time past the blocks already on screen. */
 const PIECE_CHARS = 2000;
@@ -157,19 +172,29 @@ export class IncrementalMarkdown {
   /**
    * The rest as the live tail shows it. Its last line, still being written, waits for its next character
    * while it may yet become a code fence: `` `` `` shows as stray backticks for a frame, and inside a code
-   * block a closing fence on its way as a line of code. Outside code, a list marker with no item yet
-   * (`-`, `2.`) waits too: alone it is text, shown as a stray "-" at the end of the line above until the
-   * item comes. Call after `#scan`: the last line starts at `#lineStart`.
+   * block a closing fence on its way as a line of code. Outside code, a line whose next characters decide
+   * what it is (`LINE_ON_ITS_WAY`: a list marker with no item yet, alone just text, shown as a stray "-" at
+   * the end of the line above) waits too, and so do marks opening emphasis or code with nothing after them
+   * (`OPENER_AT_END`), which nothing can close yet, and a table's head until its delimiter row is there
+   * (`TABLE_ON_ITS_WAY`). Call after `#scan`: the last line starts at `#lineStart`.
    */
   #withoutLineOnItsWay(): string {
     const line = this.#rest.slice(this.#lineStart);
     const fence = this.#inFence;
-    if (fence === null && LIST_MARKER_ALONE.test(line)) return this.#rest.slice(0, this.#lineStart);
     const marks = /^ {0,3}(`+|~+)$/.exec(line)?.[1];
-    if (!marks) return this.#rest;
-    const onItsWay = fence === null ? marks.length < 3 : marks[0] === fence[0] && marks.length < fence.length;
-    return onItsWay ? this.#rest.slice(0, this.#lineStart) : this.#rest;
+    if (marks) {
+      const onItsWay = fence === null ? marks.length < 3 : marks[0] === fence[0] && marks.length < fence.length;
+      return onItsWay ? this.#rest.slice(0, this.#lineStart) : this.#rest;
+    }
+    if (fence !== null) return this.#rest;
+    if (TABLE_ON_ITS_WAY.test(this.#rest)) return '';
+    if (LINE_ON_ITS_WAY.test(line)) return this.#rest.slice(0, this.#lineStart);
+    const opener = OPENER_AT_END.exec(line);
+    // backticks after a space may close a code span (`` `x` ``): only the line's first ones surely open one
+    if (!opener || (opener[2]![0] === '`' && line.indexOf('`') < line.length - opener[2]!.length)) return this.#rest;
+    return this.#rest.slice(0, this.#rest.length - opener[2]!.length);
   }
+
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */
   #scan(): void {

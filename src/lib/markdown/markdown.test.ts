@@ -30,8 +30,9 @@ describe('incremental markdown', () => {
   }, 60_000);
 
   it('while streaming, settled blocks plus tail already equal a one-shot render of the same text at block ends', () => {
-    const { views } = streamed(RICH, 37);
-    expect(views.at(-1)).toBe(oneShot(RICH));
+    const atBlockEnd = RICH.slice(0, RICH.lastIndexOf('\n\n') + 2);
+    const { views } = streamed(atBlockEnd, 37);
+    expect(views.at(-1)).toBe(oneShot(atBlockEnd));
   });
 
   it('a loose list cut at a block end is put right by the final render', () => {
@@ -180,9 +181,10 @@ describe('incremental markdown', () => {
       expect(open).toContain('<pre><code class="language-py">x = 1\n</code></pre>');
       expect(closing).toBe(open);
       expect(closed).toBe(oneShot('Intro\n```py\nx = 1\n```\n\nAfter'));
-      // a line of backticks that cannot be a fence, or is text, shows as written
-      expect(shown('Use ``')[0]).toBe(oneShot('Use ``'));
+      // backticks that cannot be a fence are not held as one: a code span's closing ones show as written,
+      // and opening ones with nothing after them wait as any opening mark does (see below)
       expect(shown('Intro\n`` `x` ``')[0]).toBe(oneShot('Intro\n`` `x` ``'));
+      expect(shown('Use ``', 'x``')).toEqual([oneShot('Use'), oneShot('Use ``x``')]);
     });
 
     it('a list marker on a line of its own waits for its item: the line above never flashes as a heading or gains a stray "-"', () => {
@@ -202,6 +204,46 @@ describe('incremental markdown', () => {
       expect(shown('Points:\n-', ' b')[1]).toBe(oneShot('Points:\n- b'));
       // inside code a marker is code
       expect(shown('```\nx = 1\n-')[0]).toContain('x = 1\n-');
+      // a task's box on its way, a heading's underline or a rule on its way, bold about to open
+      for (const [above, line] of [['- a', '- ['], ['- a', '- [x'], ['- a', '- [ ]'], ['Title', '--'], ['Title', '=='], ['Text', '**'], ['Text', '___']])
+        expect(shown(`${above}\n${line}`)[0], JSON.stringify(`${above}\n${line}`)).toBe(oneShot(`${above}\n`));
+    });
+
+    it('a mark that opens emphasis or code with nothing after it yet waits: no stray "*" or backtick flashes', () => {
+      const shown = (...chunks: string[]) => {
+        const md = new IncrementalMarkdown(sanitize);
+        return chunks.map((chunk) => {
+          md.append(chunk);
+          const { blocks, tail } = md.view();
+          return blocks.join('') + tail;
+        });
+      };
+      expect(shown('about *', '3B')).toEqual([oneShot('about'), oneShot('about *3B*')]);
+      expect(shown('a **', 'mixture')).toEqual([oneShot('a'), oneShot('a **mixture**')]);
+      expect(shown('mixes `', 'Gated')).toEqual([oneShot('mixes'), oneShot('mixes `Gated`')]);
+      expect(shown('(see _')[0]).toBe(oneShot('(see'));
+      // a mark after a letter, or one that closes, shows as written
+      expect(shown('x_')[0]).toBe(oneShot('x_'));
+      expect(shown('3 * 4')[0]).toBe(oneShot('3 * 4'));
+      // the final render takes the text as it is
+      const md = new IncrementalMarkdown(sanitize);
+      md.append('about *');
+      expect(md.finish().blocks.join('')).toBe(oneShot('about *'));
+    });
+
+    it('a table’s head waits for its delimiter row: no paragraph of pipes turns into a table a moment later', () => {
+      const md = new IncrementalMarkdown(sanitize);
+      const views = ['Intro\n\n', '| a | b |', '\n', '|--', '-|---|', '\n| 1 |'].map((chunk) => {
+        md.append(chunk);
+        const { blocks, tail } = md.view();
+        return blocks.join('') + tail;
+      });
+      expect(views.slice(1, 5)).toEqual(Array(4).fill(oneShot('Intro\n\n')));
+      expect(views[5]).toContain('<table>');
+      // a line of pipes that is not a table shows once its next line says so
+      const text = new IncrementalMarkdown(sanitize);
+      text.append('| not a table\nbut text');
+      expect(text.view().tail).toBe(oneShot('| not a table\nbut text'));
     });
 
     it('marks that are not marks stay as written', () => {
