@@ -246,6 +246,27 @@ describe('incremental markdown', () => {
       expect(text.view().tail).toBe(oneShot('| not a table\nbut text'));
     });
 
+    it('streamed a token at a time, what shows only ever grows: no frame shows text that a later one takes back', () => {
+      // the simulator's answer: headings, emphasis, code, a numbered list, a task list, a table, a fence, a quote
+      const tokens = answerOfLength(0);
+      const letters = (html: string) => {
+        const div = window.document.createElement('div');
+        div.innerHTML = html;
+        return (div.textContent ?? '').replace(/[\s\u200b]+/g, '');
+      };
+      const md = new IncrementalMarkdown(sanitize);
+      const final = letters(oneShot(tokens.join('')));
+      const takenBack: string[] = [];
+      let text = '';
+      for (const token of tokens) {
+        md.append(token);
+        text += token;
+        const { blocks, tail } = md.view();
+        if (!final.startsWith(letters(blocks.join('') + tail))) takenBack.push(text.slice(-24));
+      }
+      expect(takenBack).toEqual([]);
+    });
+
     it('marks that are not marks stay as written', () => {
       for (const text of ['2 * 3 = 6', 'snake_case_name', '* a list item', 'a < b and <think'])
         expect(tailOf(text).tail).toBe(oneShot(text));
