@@ -22,6 +22,11 @@ const LINE_ON_ITS_WAY = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)]?)(?:[ \t]+\[[ xX]?\]?)?|
  */
 const TABLE_ON_ITS_WAY = /^\s*\|[^\n]*(?:\n[ \t|:-]*)?$/;
 /**
+ * A link or image whose address is being written: `[text](https://qw`. The address would show as text
+ * and then leave the screen: a link shows its text alone until it closes, an image nothing.
+ */
+const LINK_ON_ITS_WAY = /(!?)\[([^[\]\n]*)\]\([^()\s]*$/;
+/**
  * Marks that open emphasis or code at the very end, with nothing after them yet: `about *`, `mixes \``. After
  * a space, `*`, `_` and `~` cannot close anything (CommonMark's flanking rules); backticks can, see the use.
  */
@@ -175,8 +180,8 @@ export class IncrementalMarkdown {
    * block a closing fence on its way as a line of code. Outside code, a line whose next characters decide
    * what it is (`LINE_ON_ITS_WAY`: a list marker with no item yet, alone just text, shown as a stray "-" at
    * the end of the line above) waits too, and so do marks opening emphasis or code with nothing after them
-   * (`OPENER_AT_END`), which nothing can close yet, and a table's head until its delimiter row is there
-   * (`TABLE_ON_ITS_WAY`). Call after `#scan`: the last line starts at `#lineStart`.
+   * (`OPENER_AT_END`), which nothing can close yet, a table's head until its delimiter row is there
+   * (`TABLE_ON_ITS_WAY`), and a link's address until it closes (`LINK_ON_ITS_WAY`). Call after `#scan`: the last line starts at `#lineStart`.
    */
   #withoutLineOnItsWay(): string {
     const line = this.#rest.slice(this.#lineStart);
@@ -189,6 +194,8 @@ export class IncrementalMarkdown {
     if (fence !== null) return this.#rest;
     if (TABLE_ON_ITS_WAY.test(this.#rest)) return '';
     if (LINE_ON_ITS_WAY.test(line)) return this.#rest.slice(0, this.#lineStart);
+    const link = LINK_ON_ITS_WAY.exec(line);
+    if (link) return this.#rest.slice(0, this.#rest.length - link[0].length) + (link[1] ? '' : link[2]);
     const opener = OPENER_AT_END.exec(line);
     // backticks after a space may close a code span (`` `x` ``): only the line's first ones surely open one
     if (!opener || (opener[2]![0] === '`' && line.indexOf('`') < line.length - opener[2]!.length)) return this.#rest;

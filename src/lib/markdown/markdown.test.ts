@@ -146,9 +146,15 @@ describe('incremental markdown', () => {
       expect(final).toContain(raw);
     });
 
-    it('links and brackets stay as written: no character leaves the screen to come back later', () => {
-      for (const text of ['See [the model card](https://huggingface.co/Qw', 'the value of array[1', 'see ![a chart](https://qwen.ai/ch'])
+    it('brackets stay as written; a link’s address being written does not show, only its text, and an image’s nothing', () => {
+      for (const text of ['the value of array[1', 'See [the model card]', 'a [1] b (c'])
         expect(tailOf(text).tail).toBe(oneShot(text));
+      expect(tailOf('See [the model card](https://huggingface.co/Qw').tail).toBe(oneShot('See the model card'));
+      expect(tailOf('See [the `card`](').tail).toBe(oneShot('See the `card`'));
+      expect(tailOf('see ![a chart](https://qwen.ai/ch').tail).toBe(oneShot('see'));
+      // closed, it is a link; left open at the end, the final render takes the text as it is
+      expect(tailOf('See [the card](https://qwen.ai) now').tail).toBe(oneShot('See [the card](https://qwen.ai) now'));
+      expect(tailOf('See [the card](https://qw').final).toBe(oneShot('See [the card](https://qw'));
     });
 
     it('inside an open code fence nothing is closed: the code is shown as written', () => {

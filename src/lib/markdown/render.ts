@@ -92,7 +92,8 @@ export function renderInPieces(text: string, cuts: readonly number[], size: numb
  * raw until the closing mark arrives makes the text flicker between syntax and formatting, so the live
  * tail is rendered as if they were closed. Only the tail: settled blocks and the final render take the
  * text as it is, so the end result still equals a one-shot render. Left as written: links and images
- * (remend would drop the `[` of `array[1` until the `]` came), and what the final render would undo
+ * (remend would drop the `[` of `array[1` until the `]` came; an address being written is held back in
+ * `IncrementalMarkdown`), and what the final render would undo
  * (escaping `~` and `>`, dropping a half-written HTML tag, which this app shows as text anyway).
  */
 const CLOSE_OPEN_MARKS: RemendOptions = {
