@@ -131,6 +131,15 @@ describe('incremental markdown', () => {
       const { tail } = md.view();
       return { tail, final: md.finish().blocks.join('') };
     };
+    /** what shows after each chunk: the settled blocks and the tail */
+    const shown = (...chunks: string[]) => {
+      const md = new IncrementalMarkdown(sanitize);
+      return chunks.map((chunk) => {
+        md.append(chunk);
+        const { blocks, tail } = md.view();
+        return blocks.join('') + tail;
+      });
+    };
 
     it.each([
       ['inline code', 'It mixes `Gated DeltaNet', '<code>Gated DeltaNet</code>', '`Gated DeltaNet'],
@@ -169,14 +178,6 @@ describe('incremental markdown', () => {
     });
 
     it('a line that may yet become a code fence waits for its next character: no stray backtick flashes', () => {
-      const shown = (...chunks: string[]) => {
-        const md = new IncrementalMarkdown(sanitize);
-        return chunks.map((chunk) => {
-          md.append(chunk);
-          const { blocks, tail } = md.view();
-          return blocks.join('') + tail;
-        });
-      };
       for (const partial of ['`', '``', '~', '~~', '  ``']) {
         const [before] = shown(`Intro\n${partial}`);
         expect(before).toBe(oneShot('Intro\n'));
@@ -194,14 +195,6 @@ describe('incremental markdown', () => {
     });
 
     it('a list marker on a line of its own waits for its item: the line above never flashes as a heading or gains a stray "-"', () => {
-      const shown = (...chunks: string[]) => {
-        const md = new IncrementalMarkdown(sanitize);
-        return chunks.map((chunk) => {
-          md.append(chunk);
-          const { blocks, tail } = md.view();
-          return blocks.join('') + tail;
-        });
-      };
       // "Points:\n-" alone is a heading (a setext underline); "- a\n-" alone adds " -" to the item above
       for (const above of ['Points:', '- a', '1. a'])
         for (const marker of ['-', '*', '+', '- ', '  -', '1', '2.', '10)'])
@@ -216,14 +209,6 @@ describe('incremental markdown', () => {
     });
 
     it('a mark that opens emphasis or code with nothing after it yet waits: no stray "*" or backtick flashes', () => {
-      const shown = (...chunks: string[]) => {
-        const md = new IncrementalMarkdown(sanitize);
-        return chunks.map((chunk) => {
-          md.append(chunk);
-          const { blocks, tail } = md.view();
-          return blocks.join('') + tail;
-        });
-      };
       expect(shown('about *', '3B')).toEqual([oneShot('about'), oneShot('about *3B*')]);
       expect(shown('a **', 'mixture')).toEqual([oneShot('a'), oneShot('a **mixture**')]);
       expect(shown('mixes `', 'Gated')).toEqual([oneShot('mixes'), oneShot('mixes `Gated`')]);
@@ -238,18 +223,11 @@ describe('incremental markdown', () => {
     });
 
     it('a table’s head waits for its delimiter row: no paragraph of pipes turns into a table a moment later', () => {
-      const md = new IncrementalMarkdown(sanitize);
-      const views = ['Intro\n\n', '| a | b |', '\n', '|--', '-|---|', '\n| 1 |'].map((chunk) => {
-        md.append(chunk);
-        const { blocks, tail } = md.view();
-        return blocks.join('') + tail;
-      });
+      const views = shown('Intro\n\n', '| a | b |', '\n', '|--', '-|---|', '\n| 1 |');
       expect(views.slice(1, 5)).toEqual(Array(4).fill(oneShot('Intro\n\n')));
       expect(views[5]).toContain('<table>');
       // a line of pipes that is not a table shows once its next line says so
-      const text = new IncrementalMarkdown(sanitize);
-      text.append('| not a table\nbut text');
-      expect(text.view().tail).toBe(oneShot('| not a table\nbut text'));
+      expect(tailOf('| not a table\nbut text').tail).toBe(oneShot('| not a table\nbut text'));
     });
 
     it('streamed a token at a time, what shows only ever grows: no frame shows text that a later one takes back', () => {
