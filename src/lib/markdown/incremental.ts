@@ -181,7 +181,8 @@ export class IncrementalMarkdown {
    * what it is (`LINE_ON_ITS_WAY`: a list marker with no item yet, alone just text, shown as a stray "-" at
    * the end of the line above) waits too, and so do marks opening emphasis or code with nothing after them
    * (`OPENER_AT_END`), which nothing can close yet, a table's head until its delimiter row is there
-   * (`TABLE_ON_ITS_WAY`), and a link's address until it closes (`LINK_ON_ITS_WAY`). Call after `#scan`: the last line starts at `#lineStart`.
+   * (`TABLE_ON_ITS_WAY`), and a link's address until it closes (`LINK_ON_ITS_WAY`).
+   * Call after `#scan`: the last line starts at `#lineStart`.
    */
   #withoutLineOnItsWay(): string {
     const line = this.#rest.slice(this.#lineStart);
@@ -201,7 +202,6 @@ export class IncrementalMarkdown {
     if (!opener || (opener[2]![0] === '`' && line.indexOf('`') < line.length - opener[2]!.length)) return this.#rest;
     return this.#rest.slice(0, this.#rest.length - opener[2]!.length);
   }
-
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */
   #scan(): void {
