@@ -30,7 +30,7 @@ const LINK_ON_ITS_WAY = /(!?)\[([^[\]\n]*)\]\([^()\s]*$/;
  * Marks that open emphasis or code at the very end, with nothing after them yet: `about *`, `mixes \``. After
  * a space, `*`, `_` and `~` cannot close anything (CommonMark's flanking rules); backticks can, see the use.
  */
-const OPENER_AT_END = /(^|[\s(])([*_~]+|`+)$/;
+const OPENER_AT_END = /(?<=^|[\s(])(?:[*_~]+|`+)$/;
 
 /** How much text (characters) the final render sanitizes at a time past the blocks already on screen. */
 const PIECE_CHARS = 2000;
@@ -197,10 +197,10 @@ export class IncrementalMarkdown {
     if (LINE_ON_ITS_WAY.test(line)) return this.#rest.slice(0, this.#lineStart);
     const link = LINK_ON_ITS_WAY.exec(line);
     if (link) return this.#rest.slice(0, this.#rest.length - link[0].length) + (link[1] ? '' : link[2]);
-    const opener = OPENER_AT_END.exec(line);
+    const opener = OPENER_AT_END.exec(line)?.[0];
     // backticks after a space may close a code span (`` `x` ``): only the line's first ones surely open one
-    if (!opener || (opener[2]![0] === '`' && line.indexOf('`') < line.length - opener[2]!.length)) return this.#rest;
-    return this.#rest.slice(0, this.#rest.length - opener[2]!.length);
+    if (!opener || (opener[0] === '`' && line.indexOf('`') < line.length - opener.length)) return this.#rest;
+    return this.#rest.slice(0, this.#rest.length - opener.length);
   }
 
   /** Walks only the new text, line by line, tracking code fences and blank lines. */
