@@ -90,6 +90,9 @@ function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
   for (const e of events) {
     if (e.type === 'content') answer.push(e.text);
     else if (e.type === 'reasoning') reasoning.push(e.text);
+    // text already sent turned out to be the other kind, as the run showed it
+    else if (e.type === 'reclassify' && e.to === 'reasoning') reasoning.push(...answer.splice(0));
+    else if (e.type === 'reclassify') answer.push(...reasoning.splice(0));
   }
   return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
 }
