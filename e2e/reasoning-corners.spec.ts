@@ -46,6 +46,11 @@ test('reasoning and no answer from a model that may think: the reasoning stays, 
   expect(await metric(panel, 'ttft')).toBeGreaterThan(0);
   await expect(panel.getByTestId('metric-ttfa')).toHaveAttribute('data-value', '');
   await expect(panel.getByTestId('metric-ttfa')).toHaveText('–');
+  // the trace: it thought until the end, with no thinking time (there is no answer to count to)
+  await page.getByRole('button', { name: 'Trace' }).click();
+  const trace = page.getByTestId('trace');
+  await expect(trace.getByRole('img', { name: /^qwen: waiting [\d.]+ s, thinking [\d.]+ s, done$/ })).toBeVisible();
+  await expect(trace.getByTestId('metrics-table').getByRole('row', { name: /Thinking time/ }).getByRole('cell')).toHaveText('–');
 });
 
 test('the same stream with thinking off: the reasoning field held the answer, shown as the answer from its first token', async ({ page, sim }) => {
