@@ -134,7 +134,7 @@ export class StreamNormalizer {
     // parsers with enable_thinking false) is the answer, from its first token. Where the model may think,
     // reasoning alone is a model that stopped before answering, and stays reasoning.
     if (this.#noThinking && !this.#hasAnswer && this.#toolIndexes.size === 0 && this.#sawReasoning) {
-      out.push({ type: 'warning', message: 'The server sent the answer as reasoning (thinking was off, so its reasoning parser found no </think>); it is shown as the answer.', at });
+      out.push({ type: 'warning', message: 'The server sent the answer as reasoning (with thinking off, its reasoning parser finds no </think>); it is shown as the answer.', at });
       out.push({ type: 'reclassify', to: 'answer', at, seq: ++this.#seq });
     }
     if (this.#malformed) out.push({ type: 'warning', message: `${this.#malformed} malformed chunk${this.#malformed > 1 ? 's were' : ' was'} skipped; the answer may miss a few words.`, at });
