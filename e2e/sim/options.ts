@@ -37,6 +37,13 @@ export interface SimOptions {
   toolCalls: number;
   /** `<think>` form of the raw dialect: the whole tag pair, or only the closing tag (Qwen3-2507, Qwen3-Next-Thinking) */
   rawThink: 'auto' | 'pair' | 'close-only';
+  /** the one model name served, whatever the model is (vLLM's --served-model-name, an Ollama tag, a llama.cpp alias) */
+  servedName: string | null;
+  /**
+   * The stream carries reasoning alone: a model that thinks stops before its answer; one that does not
+   * (thinking off, Instruct) gets its answer in the reasoning field, as vLLM's reasoning parsers put it.
+   */
+  noAnswer: boolean;
   fault: Fault;
   /** for in-stream faults: after how many output tokens */
   faultAfter: number;
@@ -62,6 +69,8 @@ export const DEFAULT_OPTIONS: SimOptions = {
   echo: false,
   toolCalls: 1,
   rawThink: 'auto',
+  servedName: null,
+  noAnswer: false,
   fault: 'none',
   faultAfter: 20,
   stallMs: 0,
@@ -83,6 +92,8 @@ const ALIASES: Record<string, keyof SimOptions> = {
   echo: 'echo',
   tools: 'toolCalls',
   think: 'rawThink',
+  served: 'servedName',
+  noanswer: 'noAnswer',
   fault: 'fault',
   after: 'faultAfter',
   stall: 'stallMs',
@@ -151,7 +162,11 @@ function setOption(out: SimOptions, key: keyof SimOptions, value: string): void 
       if (value !== 'open' && value !== 'strict' && value !== 'off') throw new Error(`cors is open, strict or off, got "${value}"`);
       out.cors = value;
       return;
+    case 'servedName':
+      out.servedName = value || null;
+      return;
     case 'echo':
+    case 'noAnswer':
     case 'crlf':
       out[key] = value !== '0' && value !== 'false';
       return;

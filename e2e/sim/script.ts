@@ -152,6 +152,12 @@ export function makePlan(request: ChatRequest, opts: SimOptions, model: string):
   } else {
     content = answerOfLength(opts.answerTokens);
   }
+  if (opts.noAnswer) {
+    // thinking: it stops before answering; not thinking: the reasoning parser takes the answer for reasoning
+    if (!thinks) reasoning = content;
+    content = [];
+    toolCalls = [];
+  }
 
   const maxTokens = numberOr(request.max_completion_tokens, numberOr(request.max_tokens, Infinity));
   if (request.ignore_eos === true && Number.isFinite(maxTokens) && toolCalls.length === 0) {

@@ -12,8 +12,9 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-/** The model ids each kind of server lists, spelled the way that server spells them. */
-export function modelsFor(dialect: Dialect): string[] {
+/** The model ids each kind of server lists, spelled the way that server spells them, or the one name it was told to serve. */
+export function modelsFor(dialect: Dialect, servedName: string | null = null): string[] {
+  if (servedName) return [servedName];
   switch (dialect) {
     case 'nim':
       return ['qwen/qwen3-next-80b-a3b-thinking', 'qwen/qwen3-next-80b-a3b-instruct'];
@@ -80,7 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   if (opts.apiKey && req.headers.authorization?.replace(/^bearer\s+/i, '') !== opts.apiKey)
     return send(401, wire.errorBody(401, 'Invalid API Key'));
 
-  if (req.method === 'GET' && route === '/v1/models') return send(200, wire.models(modelsFor(opts.dialect), 1763683200));
+  if (req.method === 'GET' && route === '/v1/models') return send(200, wire.models(modelsFor(opts.dialect, opts.servedName), 1763683200));
   if (req.method !== 'POST' || route !== '/v1/chat/completions') return send(404, wire.errorBody(404, `Not Found: ${req.method} ${url.pathname}`));
 
   let request: ChatRequest;
@@ -92,7 +93,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   if (!Array.isArray(request.messages) || request.messages.length === 0)
     return send(400, wire.errorBody(400, '`messages` must be a non-empty list'));
 
-  const model = resolveModel(opts.dialect, request.model);
+  const model = resolveModel(opts.dialect, request.model, opts.servedName);
   const early = earlyFault(opts, model);
   if (early) return send(early.status, wire.errorBody(early.status, early.message), early.headers);
 
@@ -114,16 +115,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   send(200, wire.completion(ctx, opts.dialect === 'raw' ? { ...plan, reasoning: [] } : plan, content, plan.finishReason, usageOf(plan, plan.completionTokens)));
 }
 
-function resolveModel(dialect: Dialect, requested: unknown): string {
+function resolveModel(dialect: Dialect, requested: unknown, servedName: string | null): string {
   const name = typeof requested === 'string' ? requested : '';
   // SGLang echoes whatever was asked for; llama.cpp serves its one model whatever the name
   if (dialect === 'sglang') return name || 'default';
-  if (dialect === 'llamacpp') return modelsFor('llamacpp')[0]!;
+  if (dialect === 'llamacpp') return modelsFor('llamacpp', servedName)[0]!;
   return name;
 }
 
 function earlyFault(opts: SimOptions, model: string): { status: number; message: string; headers?: Record<string, string> } | null {
-  const known = modelsFor(opts.dialect);
+  const known = modelsFor(opts.dialect, opts.servedName);
   if (opts.fault === '404' || (!['sglang', 'llamacpp'].includes(opts.dialect) && !known.includes(model)))
     return { status: 404, message: notFoundMessage(opts.dialect, model) };
   switch (opts.fault) {

@@ -3,6 +3,7 @@ import type { Sanitize } from '../markdown/sanitize.ts';
 import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.ts';
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
+import { whyNoAnswer } from '../stream/finish-reason.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { LIVE_MS, markDirty, setLive, whenIdle } from './frame-loop.ts';
 
@@ -100,6 +101,11 @@ export class Run {
   #tools = new ToolCallAccumulator();
   #metrics: RunMetrics;
   #markdown: IncrementalMarkdown;
+  readonly #sanitize: Sanitize;
+  /** the reasoning became the answer: the views drop what they showed of it at the next frame */
+  #reasoningCleared = false;
+  /** the answer so far became reasoning: the view starts over at the next frame, whatever its length */
+  #answerCleared = false;
   #ended = false;
   #renderedLength = -1;
 
@@ -108,6 +114,7 @@ export class Run {
     this.startedAt = startedAt;
     this.origin = startedAt;
     this.#metrics = new RunMetrics(startedAt);
+    this.#sanitize = sanitize;
     this.#markdown = new IncrementalMarkdown(sanitize);
     this.status = this.shownStatus = 'waiting';
     setLive(this, true);
@@ -143,6 +150,15 @@ export class Run {
 
   get reasoningText(): string {
     return this.#reasoningText;
+  }
+
+  /**
+   * Reactive: the run ended `done` with reasoning and no answer at all, as the last frame drew it: why the
+   * model stopped before answering (null while it streams, and for every other run).
+   */
+  get noAnswer(): string | null {
+    if (this.shownStatus !== 'done' || this.answerChars > 0 || this.toolCalls.length > 0 || this.reasoningChars === 0) return null;
+    return whyNoAnswer(this.finishReason);
   }
 
   /**
@@ -242,6 +258,10 @@ export class Run {
         this.#tools.push(e);
         this.#startAnswer();
         break;
+      case 'reclassify':
+        if (e.to === 'reasoning') this.#answerWasReasoning();
+        else this.#reasoningWasAnswer();
+        break;
       case 'warning':
         this.warnings = [...this.warnings, e.message];
         break;
@@ -298,6 +318,28 @@ export class Run {
     this.#metrics = new RunMetrics(at);
   }
 
+  /** A lone `</think>`: the answer so far moves to the reasoning, in this frame; the answer starts over. */
+  #answerWasReasoning(): void {
+    const text = this.#markdown.text;
+    if (!text) return;
+    this.#reasoningText += text;
+    this.#reasoningPending += text;
+    this.#markdown = new IncrementalMarkdown(this.#sanitize);
+    this.#answerCleared = true;
+    if (this.status === 'answering' && this.#tools.calls.length === 0) this.status = 'thinking';
+  }
+
+  /** Reasoning that could not be real (thinking was off) is the answer: it leaves the reasoning view. */
+  #reasoningWasAnswer(): void {
+    const text = this.#reasoningText;
+    if (!text) return;
+    this.#reasoningText = this.#reasoningPending = '';
+    this.#reasoningPieces = [];
+    this.#reasoningCleared = true;
+    this.#markdown.append(text);
+    this.#startAnswer();
+  }
+
   #startAnswer(): void {
     if (this.status === 'waiting' || this.status === 'thinking') this.status = 'answering';
   }
@@ -312,6 +354,10 @@ export class Run {
 
   flush(now: number): void {
     this.shownStatus = this.status;
+    if (this.#reasoningCleared) {
+      this.#reasoningCleared = false;
+      this.reasoningChars = 0;
+    }
     if (this.#reasoningPending) {
       this.#reasoningPieces.push(this.#reasoningPending);
       this.#reasoningPending = '';
@@ -324,10 +370,11 @@ export class Run {
       else this.fillingIn = true;
       this.#renderedLength = Infinity;
       this.#finishWhenIdle();
-    } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
+    } else if (!this.#ended && (this.#answerCleared || this.#renderedLength !== this.#markdown.length)) {
       this.answer = this.#markdown.view();
       this.#renderedLength = this.#markdown.length;
     }
+    this.#answerCleared = false;
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
     // the first numbers and the last show at once; those between on the grid (`sample`)

@@ -85,11 +85,14 @@ export const savedMidStream = (run: StoredRun): boolean => run.status === 'waiti
 /** The record with its text, which a run saved mid-stream has only in its events. */
 function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
   if (!savedMidStream(run)) return run;
-  const answer: string[] = [];
-  const reasoning: string[] = [];
+  let answer: string[] = [];
+  let reasoning: string[] = [];
   for (const e of events) {
     if (e.type === 'content') answer.push(e.text);
     else if (e.type === 'reasoning') reasoning.push(e.text);
+    // text already sent turned out to be the other kind, as the run showed it
+    else if (e.type === 'reclassify' && e.to === 'reasoning') [reasoning, answer] = [reasoning.concat(answer), []];
+    else if (e.type === 'reclassify') [answer, reasoning] = [answer.concat(reasoning), []];
   }
   return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
 }

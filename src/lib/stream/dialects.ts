@@ -39,3 +39,12 @@ export function thinkingKindOf(model: string): ThinkingKind {
   if (name.includes('instruct')) return 'never';
   return 'switchable';
 }
+
+/**
+ * Whether this request lets the model think. A name that says neither Thinking nor Instruct (`qwen`,
+ * `Qwen3-8B`, an alias) thinks by default, as Qwen3's hybrid models do unless told not to.
+ */
+export function mayThink(model: string, thinking: 'default' | 'on' | 'off'): boolean {
+  const kind = thinkingKindOf(model);
+  return kind === 'always' || (kind === 'switchable' && thinking !== 'off');
+}

@@ -12,6 +12,12 @@ export type StreamEvent =
   | { type: 'reasoning'; text: string; at: number; seq: number }
   | { type: 'content'; text: string; at: number; seq: number }
   | { type: 'tool-call'; index: number; id?: string; name?: string; argsDelta: string; at: number; seq: number }
+  /**
+   * The text sent so far was the other kind. `reasoning`: the answer so far was reasoning (a `</think>`
+   * came with no `<think>` before it). `answer`: the reasoning was the answer (thinking was off, and the
+   * server's reasoning parser put the whole answer in its reasoning field).
+   */
+  | { type: 'reclassify'; to: 'reasoning' | 'answer'; at: number; seq: number }
   | {
       type: 'usage';
       promptTokens: number;
