@@ -29,6 +29,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  console.error(`Cannot start the simulator: ${(err as Error).message}`);
+  const taken = (err as { code?: unknown }).code === 'EADDRINUSE';
+  console.error(taken ? `Port ${port} is taken: choose another with npm run sim -- --port N` : `Cannot start the simulator: ${(err as Error).message}`);
   process.exit(1);
 }

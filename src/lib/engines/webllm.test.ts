@@ -166,6 +166,18 @@ describe('WebLlmEngine', () => {
     expect(backend.terminated).toBe(true);
   });
 
+  it('a worker that died while answering is replaced: the next answer loads the model in a fresh one', async () => {
+    const backend = new FakeBackend();
+    backend.midStreamError = 'Worker error: Uncaught RuntimeError: unreachable';
+    const { e, backends } = engine(backend);
+    expect(last(await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal)))).toMatchObject({ type: 'error' });
+    expect(backend.terminated).toBe(true);
+    backend.midStreamError = null;
+    expect(last(await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal))).type).toBe('done');
+    expect(backends).toHaveLength(2);
+    expect(backend.loads).toHaveLength(2);
+  });
+
   it('without WebGPU it says so in one sentence and loads nothing', async () => {
     const { e, backend } = engine(new FakeBackend(), { ok: false, reason: 'no-webgpu', message: 'This browser has no WebGPU.' });
     const events = await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal));

@@ -122,8 +122,9 @@ export class WebLlmEngine implements Engine {
       }
     } catch (err) {
       const failure = webLlmFailure(err, context, now());
-      // a lost device leaves the worker useless: the next answer starts a fresh one
-      if ((failure.kind === 'device-lost' || failure.kind === 'out-of-memory') && this.#active.length === 1) this.#reset();
+      // a lost device, or a worker that died, leaves the worker useless: the next answer starts a fresh one
+      const workerDied = typeof err === 'string' && err.startsWith('Worker error:');
+      if ((failure.kind === 'device-lost' || failure.kind === 'out-of-memory' || workerDied) && this.#active.length === 1) this.#reset();
       yield* normalizer.close(failure);
     } finally {
       // closing the worker-side generator releases the model's lock for the next answer
