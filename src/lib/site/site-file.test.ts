@@ -86,3 +86,14 @@ describe('the site file', () => {
     expect(keyPath('#/kiosk')).toBe('kiosk');
   });
 });
+
+describe('the guide’s example site file (docs/playground.example.json)', () => {
+  it('passes the check as written, and names its endpoint in the panels', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = JSON.parse(await readFile(new URL('../../../docs/playground.example.json', import.meta.url), 'utf8'));
+    const load = check(example);
+    expect(load.notice).toBeNull();
+    expect(load.config.panels).toEqual(['Qwen3-0.6B@webllm', 'qwen/qwen3-next-80b-a3b-instruct@nvidia', 'qwen/qwen3-next-80b-a3b-thinking@nvidia']);
+    expect(load.config.endpoints?.[0]?.name).toBe('nvidia');
+  });
+});
