@@ -98,6 +98,8 @@ async function boot(): Promise<void> {
   void siteRead.then(() => site.startIdleReset(comparison));
   comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
+  // the offline shell is set up after the page is on screen: nothing in the first paint waits for it
+  void import('./service-worker.ts').then((sw) => sw.registerServiceWorker(site));
 }
 
 void boot();
