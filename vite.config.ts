@@ -34,11 +34,15 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
+        // the first visit is taken over once the shell is cached, so what it loads later is kept too (an update
+        // still waits: a worker claims pages only when it activates, and a new one waits for the old pages to close)
+        clientsClaim: true,
         runtimeCaching: [
           // the host edits the site file without rebuilding: the network first, the last copy when offline
           { urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith('/playground.json'), handler: 'NetworkFirst', options: { cacheName: 'site-file', networkTimeoutSeconds: 3 } },
-          // hashed chunks too large to precache (web-llm's runtime and worker): kept once used
-          { urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/assets\/.+\.(js|wasm)$/.test(url.pathname), handler: 'CacheFirst', options: { cacheName: 'engine-chunks', expiration: { maxEntries: 30 } } },
+          // hashed chunks too large to precache (web-llm's runtime and worker): kept once used; a module script's
+          // request differs from a plain fetch of it in the headers that `Vary: Origin` names, not in its content
+          { urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/assets\/.+\.(js|wasm)$/.test(url.pathname), handler: 'CacheFirst', options: { cacheName: 'engine-chunks', expiration: { maxEntries: 30 }, matchOptions: { ignoreVary: true } } },
         ],
       },
     }),

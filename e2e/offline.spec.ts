@@ -25,6 +25,22 @@ test('load once, go offline, reload: the page opens and a remote panel says it i
   await expect(remote.getByTestId('status')).toHaveAttribute('data-state', 'done');
 });
 
+test('the in-browser engine’s code, loaded once on a first visit, loads again offline', async ({ page, context }) => {
+  await page.goto('./');
+  await page.getByTestId('prompt').waitFor();
+  // the Models dialog reads web-llm's catalog: its runtime (over 2 MiB, so not precached) loads now
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  const big = () => page.evaluate(() => performance.getEntriesByType('resource').find((e) => /\/assets\/[^/]+\.js$/.test(e.name) && (e as PerformanceResourceTiming).decodedBodySize > 2 * 1024 * 1024)?.name ?? '');
+  await expect.poll(big).not.toBe('');
+  const chunk = await big();
+  // the worker takes the page over and keeps what the page had loaded before it
+  await expect.poll(() => page.evaluate(async () => (await (await caches.open('engine-chunks')).keys()).map((r) => r.url)), { timeout: 20_000 }).toContain(chunk);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('prompt').waitFor();
+  expect(await page.evaluate(async (url) => typeof (await import(url)), chunk)).toBe('object');
+});
+
 test('the page is installable: a manifest with icons, served beside index.html', async ({ page }) => {
   await page.goto('./');
   const href = await page.locator('link[rel="manifest"]').getAttribute('href');
