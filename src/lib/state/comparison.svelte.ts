@@ -4,6 +4,7 @@ import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpHighlighter, warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime, nextTask } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
+import { OfflineAware } from '../engines/offline.ts';
 import { CONNECTIONS_PER_SERVER, OpenStreams, waitedInBrowser } from './open-streams.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { appFailure } from '../engines/failures.ts';
@@ -160,7 +161,7 @@ export class Comparison {
     this.#sanitize = sanitize;
     this.#streams = streams;
     this.inBrowser = inBrowser;
-    this.#engine = engine ?? new EngineRouter(new RemoteInWorker(), inBrowser.engine);
+    this.#engine = engine ?? new EngineRouter(new OfflineAware(new RemoteInWorker()), inBrowser.engine);
     this.endpoints = endpoints;
     // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
     void endpoints.ready.then(() => {

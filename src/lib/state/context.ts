@@ -2,15 +2,18 @@
 import { getContext } from 'svelte';
 import type { Comparison } from './comparison.svelte.ts';
 import type { History } from './history.svelte.ts';
+import { Site } from './site.svelte.ts';
 
 const COMPARISON = Symbol('comparison');
 const HISTORY = Symbol('history');
+const SITE = Symbol('site');
 
 /** The context map to mount the app with. */
-export function appContext(comparison: Comparison, history: History): Map<symbol, unknown> {
+export function appContext(comparison: Comparison, history: History, site = new Site(new URLSearchParams())): Map<symbol, unknown> {
   return new Map<symbol, unknown>([
     [COMPARISON, comparison],
     [HISTORY, history],
+    [SITE, site],
   ]);
 }
 
@@ -20,4 +23,8 @@ export function getComparison(): Comparison {
 
 export function getHistory(): History {
   return getContext<History>(HISTORY);
+}
+
+export function getSite(): Site {
+  return getContext<Site>(SITE);
 }
