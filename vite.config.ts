@@ -55,5 +55,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'e2e/sim/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // the markdown tests stream whole answers a character at a time: 2-6 s on a busy 2-core machine, over the 5 s default
+    testTimeout: 20_000,
   },
 });
