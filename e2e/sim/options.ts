@@ -35,6 +35,10 @@ export interface SimOptions {
   echo: boolean;
   /** number of parallel tool calls to make when the request offers tools */
   toolCalls: number;
+  /** rounds of tool calls in one turn before the model answers from the results */
+  toolRounds: number;
+  /** which offered tool to call: its name, `each` (one per parallel call, in turn), or the first when not offered */
+  useTool: string;
   /** `<think>` form of the raw dialect: the whole tag pair, or only the closing tag (Qwen3-2507, Qwen3-Next-Thinking) */
   rawThink: 'auto' | 'pair' | 'close-only';
   fault: Fault;
@@ -61,6 +65,8 @@ export const DEFAULT_OPTIONS: SimOptions = {
   answerTokens: 0,
   echo: false,
   toolCalls: 1,
+  toolRounds: 1,
+  useTool: '',
   rawThink: 'auto',
   fault: 'none',
   faultAfter: 20,
@@ -82,6 +88,8 @@ const ALIASES: Record<string, keyof SimOptions> = {
   answer: 'answerTokens',
   echo: 'echo',
   tools: 'toolCalls',
+  rounds: 'toolRounds',
+  use: 'useTool',
   think: 'rawThink',
   fault: 'fault',
   after: 'faultAfter',
@@ -154,6 +162,9 @@ function setOption(out: SimOptions, key: keyof SimOptions, value: string): void 
     case 'echo':
     case 'crlf':
       out[key] = value !== '0' && value !== 'false';
+      return;
+    case 'useTool':
+      out.useTool = value;
       return;
     case 'apiKey':
       out.apiKey = value || null;

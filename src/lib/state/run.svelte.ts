@@ -5,9 +5,10 @@ import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { LIVE_MS, markDirty, setLive, whenIdle } from './frame-loop.ts';
+import { foldToolEvent, type ModelCall, type ToolStep } from './steps.ts';
 
-/** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved */
-export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error' | 'interrupted';
+/** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved. `tools`: an agent's tools run */
+export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'tools' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 /** How often the trace's live rate is sampled (ms), live and on replay alike. */
 const SAMPLE_MS = LIVE_MS;
@@ -75,6 +76,13 @@ export class Run {
   /** length of the answer on screen, for controls that need to know whether there is one */
   answerChars = $state(0);
 
+  /** an agent turn: its model calls that ended in tool calls, in order (the live answer is the next one) */
+  calls = $state.raw<ModelCall[]>([]);
+  /** an agent turn: every tool execution, in the order asked */
+  toolSteps = $state.raw<ToolStep[]>([]);
+  /** the step limit that ended the agent's turn while the model still wanted tools */
+  stepLimit = $state<number | null>(null);
+
   /** the metrics at most 5 times a second (and at the end): enough for the trace panel, a fraction of its cost */
   sampled = $state.raw<MetricsSnapshot | null>(null);
   /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
@@ -102,8 +110,10 @@ export class Run {
   #markdown: IncrementalMarkdown;
   #ended = false;
   #renderedLength = -1;
+  #sanitize: Sanitize;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
+    this.#sanitize = sanitize;
     startedAt = onGrid(startedAt);
     this.startedAt = startedAt;
     this.origin = startedAt;
@@ -225,6 +235,23 @@ export class Run {
 
   #fold(e: StreamEvent): void {
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
+    switch (e.type) {
+      case 'call-end':
+        return this.#endCall(e.finishReason, e.at);
+      case 'call-start':
+        this.startedAt = e.at;
+        this.#metrics = new RunMetrics(e.at);
+        this.status = 'waiting';
+        return;
+      case 'tool-ask':
+      case 'tool-start':
+      case 'tool-result':
+        this.toolSteps = foldToolEvent(this.toolSteps, e, this.calls.length - 1, this.origin);
+        return;
+      case 'step-limit':
+        this.stepLimit = e.limit;
+        return;
+    }
     // a load that fails or is stopped took its time loading, not waiting for an answer
     if (this.progress && (e.type === 'error' || e.type === 'stopped')) this.#loaded(e.at);
     this.#metrics.push(e);
@@ -257,6 +284,38 @@ export class Run {
         this.#end('error');
         break;
     }
+  }
+
+  /**
+   * A model call ended in tool calls: its answer, reasoning and numbers are set aside as a finished call,
+   * and the live ones start empty for the next call.
+   */
+  #endCall(finishReason: string | null, at: number): void {
+    this.#metrics.push({ type: 'done', finishReason, at });
+    this.#flushReasoning();
+    this.calls = [
+      ...this.calls,
+      {
+        answer: this.#markdown.finish(),
+        answerText: this.#markdown.text,
+        reasoning: this.#reasoningText,
+        toolCalls: this.#tools.finish().map((c) => ({ ...c })),
+        metrics: this.#metrics.snapshot(at),
+        from: this.startedAt - this.origin,
+        to: at - this.origin,
+      },
+    ];
+    this.#markdown = new IncrementalMarkdown(this.#sanitize);
+    this.answer = { blocks: [], tail: '' };
+    this.answerChars = 0;
+    // an answer never on screen (a replay) stays so: its last call fills in at the end as before
+    if (this.#renderedLength >= 0) this.#renderedLength = 0;
+    this.#reasoningText = '';
+    this.#reasoningPieces = [];
+    this.reasoningChars = 0;
+    this.#tools = new ToolCallAccumulator();
+    this.toolCalls = [];
+    this.status = 'tools';
   }
 
   /** Loading is not answering: once the model is ready, the answer's clock starts over. */
@@ -312,11 +371,7 @@ export class Run {
 
   flush(now: number): void {
     this.shownStatus = this.status;
-    if (this.#reasoningPending) {
-      this.#reasoningPieces.push(this.#reasoningPending);
-      this.#reasoningPending = '';
-      this.reasoningChars = this.#reasoningText.length;
-    }
+    this.#flushReasoning();
     this.answerChars = this.#markdown.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
       // the last words show at once; an answer never shown (replayed from history) waits for its final render
@@ -332,6 +387,13 @@ export class Run {
     this.metrics = this.#metrics.snapshot(now);
     // the first numbers and the last show at once; those between on the grid (`sample`)
     if (this.ended || !this.sampled) this.sampled = this.metrics;
+  }
+
+  #flushReasoning(): void {
+    if (!this.#reasoningPending) return;
+    this.#reasoningPieces.push(this.#reasoningPending);
+    this.#reasoningPending = '';
+    this.reasoningChars = this.#reasoningText.length;
   }
 
   /**

@@ -137,6 +137,18 @@ describe('stream normalizer on recorded streams', () => {
     });
   }
 
+  it('says once, when asked to, that tool calls came as raw <tool_call> text', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const chunk = (content: string) => ({ choices: [{ delta: { content } }] });
+    const events = [
+      ...normalizer.pushChunk(chunk('<tool_call>\n{"name": "a", "arguments": {}}\n</tool_call>\n<tool_call>\n{"name": "b", "arguments": {}}\n</tool_call>'), 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+    expect(events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.name)).toEqual(['a', 'b']);
+  });
+
   it('groups the events of one server chunk under one seq', () => {
     const events = replay(fixture('nim-cumulative'), () => 9999);
     const text = events.filter((e) => e.type === 'content' || e.type === 'reasoning');

@@ -7,6 +7,8 @@ import { ToolCallTextExtractor } from './tool-call-text.ts';
 export interface NormalizerOptions {
   /** `closing-only` when the template opens `<think>` itself (Thinking models behind a server without a parser) */
   thinkMode?: ThinkMode;
+  /** said once, as a warning, at the first tool call found as raw `<tool_call>` text in the content */
+  textToolCallNote?: string;
 }
 
 interface Delta {
@@ -49,9 +51,11 @@ export class StreamNormalizer {
   #reasoningText = '';
   #hasAnswer = false;
   #malformed = 0;
+  #textToolCallNote: string | undefined;
 
   constructor(options: NormalizerOptions = {}) {
     this.#think = new ThinkSplitter(options.thinkMode ?? 'auto');
+    this.#textToolCallNote = options.textToolCallNote;
   }
 
   get ended(): boolean {
@@ -169,6 +173,8 @@ export class StreamNormalizer {
         for (const t of this.#toolText.push(p.text)) {
           if (t.kind === 'content') this.#answer(out, t.text, at, seq);
           else {
+            if (this.#textToolCallNote) out.push({ type: 'warning', message: this.#textToolCallNote, at });
+            this.#textToolCallNote = undefined;
             const index = 1000 + this.#textToolCalls++;
             this.#toolIndexes.add(index);
             out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: t.name, argsDelta: t.arguments, at, seq });

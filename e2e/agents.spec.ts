@@ -1,0 +1,75 @@
+// Agent mode end to end: the deep link, tool loops against each server dialect, the step limit, what a person sees.
+import { expect, openApp, panels, test } from './fixtures.ts';
+
+const THINKING = 'Qwen/Qwen3-Next-80B-A3B-Thinking';
+
+test('&tools= and &send=1: each dialect calls the calculator, gets 42 back by id, and answers', async ({ page, sim }) => {
+  await openApp(
+    page,
+    [
+      { model: THINKING, endpoint: `${sim.url}/vllm/v1`, server: 'vllm' }, // arguments in streamed fragments
+      { model: THINKING, endpoint: `${sim.url}/sglang/v1`, server: 'sglang' }, // null ids and names on every fragment
+      { model: 'qwen3-next:80b', endpoint: `${sim.url}/ollama/v1`, server: 'ollama' }, // the whole call in one delta
+      { model: 'Qwen/Qwen3-8B', endpoint: `${sim.url}/raw/v1`, server: 'raw' }, // no tool parser: <tool_call> text
+    ],
+    { tools: 'calculator', prompt: 'What is 6*7?', send: '1' },
+  );
+  for (const panel of await panels(page).all()) {
+    await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+    const step = panel.getByTestId('tool-step');
+    await expect(step).toHaveCount(1);
+    await expect(step).toHaveAttribute('data-name', 'calculator');
+    await expect(step).toHaveAttribute('data-state', 'done');
+    await expect(step.getByTestId('tool-args')).toContainText('"expression": "6*7"');
+    await expect(step.getByTestId('tool-result')).toHaveText('42');
+    // one answer per model call; the simulator refuses a request whose tool messages do not answer its calls
+    await expect(panel.getByTestId('answer')).toHaveCount(2);
+    await expect(panel.getByTestId('answer').last()).toContainText('Here is what the tool returned: 42');
+    await expect(panel.getByTestId('step-limit')).toHaveCount(0);
+  }
+  // the server without a tool parser: its calls were read from the text, and the missing flag is named once
+  const raw = panels(page).nth(3);
+  await expect(raw.getByRole('note').filter({ hasText: '<tool_call>' })).toHaveCount(1);
+  await expect(raw.getByRole('note').filter({ hasText: '<tool_call>' })).toContainText('--enable-auto-tool-choice --tool-call-parser hermes');
+  await expect(raw.getByTestId('answer').first()).not.toContainText('tool_call');
+  await expect(panels(page).first().getByRole('note').filter({ hasText: '<tool_call>' })).toHaveCount(0);
+});
+
+test('parallel calls in one turn run together and all go back; the step limit ends a loop that goes on', async ({ page, sim }) => {
+  await openApp(
+    page,
+    [
+      { model: THINKING, endpoint: `${sim.url}/vllm,tools=2,use=each/v1`, server: 'vllm' },
+      { model: THINKING, endpoint: `${sim.url}/sglang,rounds=5/v1`, server: 'sglang' },
+    ],
+    { tools: 'calculator,current_time', steps: '3', prompt: 'Add 2+3, and say when', send: '1' },
+  );
+  const [parallel, looping] = await panels(page).all();
+  await expect(parallel!.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(parallel!.getByTestId('tool-step')).toHaveCount(2);
+  await expect(parallel!.getByTestId('tool-step').nth(0)).toHaveAttribute('data-name', 'calculator');
+  await expect(parallel!.getByTestId('tool-step').nth(1)).toHaveAttribute('data-name', 'current_time');
+  await expect(parallel!.getByTestId('answer').last()).toContainText(/returned: 5; .*time zone/);
+
+  await expect(looping!.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(looping!.getByTestId('step-limit')).toContainText('3 model calls');
+  await expect(looping!.getByTestId('answer')).toHaveCount(3);
+  await expect(looping!.getByTestId('tool-step')).toHaveCount(2);
+});
+
+test('agent mode is switched on beside the composer; a turn without it sends no tools', async ({ page, sim }) => {
+  await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm/v1`, server: 'vllm' }]);
+  const panel = panels(page).first();
+  await page.getByTestId('prompt').fill('What is 6*7?');
+  await page.getByTestId('prompt').press('Enter');
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('tool-step')).toHaveCount(0);
+  await page.getByTestId('agent-toggle').check();
+  await page.getByTestId('tool-javascript').uncheck();
+  await page.getByTestId('tool-current_time').uncheck();
+  await page.getByTestId('prompt').fill('And 6*8?');
+  await page.getByTestId('prompt').press('Enter');
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('tool-step')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('tool-result')).toHaveText('48');
+});
