@@ -1,6 +1,6 @@
 // Agent mode: whether the panels get tools, which built-ins are on, the step limit, approval, and the tool sources the loop reads.
 import type { ChatRequest, Engine, ToolChoice } from '../engines/types.ts';
-import type { AgentTool, ToolSource } from '../agent/tool.ts';
+import type { AgentTool, ToolOutcome, ToolSource } from '../agent/tool.ts';
 import type { StreamEvent } from '../stream/events.ts';
 
 type AgentModule = typeof import('../agent/index.ts');
@@ -20,6 +20,16 @@ export interface Ask {
   panelKey: string;
   call: Call;
   answer(yes: boolean): void;
+}
+
+/** Model-written (or person-edited) code, in the sandbox's iframe, loaded on the first run. */
+export async function runCode(code: string, signal: AbortSignal): Promise<ToolOutcome> {
+  try {
+    const { runInSandbox } = await import('../sandbox/sandbox.ts');
+    return await runInSandbox(code, signal);
+  } catch (err) {
+    return { ok: false, text: `Error: the code sandbox could not load (${String(err)}). Reload the page and try again.` };
+  }
 }
 
 /** The built-in tools as one source among others (MCP servers are the others). */
@@ -42,7 +52,7 @@ export class BuiltinTools implements ToolSource {
     try {
       const { builtinTools } = await this.#load();
       // model-written code runs in the sandbox's iframe, loaded on the first call
-      this.#tools ??= { ...builtinTools((code, signal) => import('../sandbox/sandbox.ts').then((s) => s.runInSandbox(code, signal))) };
+      this.#tools ??= { ...builtinTools(runCode) };
     } catch {
       // the loop says that the agent's code could not load
     }
