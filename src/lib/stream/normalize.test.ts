@@ -149,6 +149,19 @@ describe('stream normalizer on recorded streams', () => {
     expect(events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.name)).toEqual(['a', 'b']);
   });
 
+  it('reads a tool call that a server without a tool parser left in the reasoning', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const events = [
+      ...normalizer.pushChunk({ choices: [{ delta: { reasoning_content: '<tool_call>\n{"name": "calc", "arguments": {"x": 1}}\n</tool_call>' } }] }, 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    const calls = events.filter((e) => e.type === 'tool-call');
+    expect(calls).toMatchObject([{ name: 'calc', argsDelta: '{"x":1}' }]);
+    expect(events.filter((e) => e.type === 'content')).toEqual([]);
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+  });
+
   it('groups the events of one server chunk under one seq', () => {
     const events = replay(fixture('nim-cumulative'), () => 9999);
     const text = events.filter((e) => e.type === 'content' || e.type === 'reasoning');

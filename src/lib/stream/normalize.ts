@@ -125,8 +125,16 @@ export class StreamNormalizer {
     }
     // a thinking-off answer that a reasoning parser put in the reasoning field (a known vLLM bug) is still the answer
     if (!this.#hasAnswer && this.#toolIndexes.size === 0 && this.#reasoningText && this.#finish !== 'length') {
-      out.push({ type: 'warning', message: 'The server sent the whole answer as reasoning (its reasoning parser found no </think>); it is shown as the answer too.', at });
-      out.push({ type: 'content', text: this.#reasoningText, at, seq: ++this.#seq });
+      // a tool call the model wrote there (no tool parser) is a call all the same
+      const inReasoning = new ToolCallTextExtractor();
+      const pieces = [...inReasoning.push(this.#reasoningText), ...inReasoning.end()];
+      const seq = ++this.#seq;
+      if (pieces.some((p) => p.kind === 'tool-call')) {
+        for (const p of pieces) if (p.kind === 'tool-call') this.#textToolCall(out, p, at, seq);
+      } else {
+        out.push({ type: 'warning', message: 'The server sent the whole answer as reasoning (its reasoning parser found no </think>); it is shown as the answer too.', at });
+        out.push({ type: 'content', text: this.#reasoningText, at, seq });
+      }
     }
     if (this.#malformed) out.push({ type: 'warning', message: `${this.#malformed} malformed chunk${this.#malformed > 1 ? 's were' : ' was'} skipped; the answer may miss a few words.`, at });
     out.push({ type: 'done', finishReason: this.#finish, at });
@@ -172,15 +180,17 @@ export class StreamNormalizer {
       else
         for (const t of this.#toolText.push(p.text)) {
           if (t.kind === 'content') this.#answer(out, t.text, at, seq);
-          else {
-            if (this.#textToolCallNote) out.push({ type: 'warning', message: this.#textToolCallNote, at });
-            this.#textToolCallNote = undefined;
-            const index = 1000 + this.#textToolCalls++;
-            this.#toolIndexes.add(index);
-            out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: t.name, argsDelta: t.arguments, at, seq });
-          }
+          else this.#textToolCall(out, t, at, seq);
         }
     }
+  }
+
+  #textToolCall(out: StreamEvent[], call: { name: string; arguments: string }, at: number, seq: number): void {
+    if (this.#textToolCallNote) out.push({ type: 'warning', message: this.#textToolCallNote, at });
+    this.#textToolCallNote = undefined;
+    const index = 1000 + this.#textToolCalls++;
+    this.#toolIndexes.add(index);
+    out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: call.name, argsDelta: call.arguments, at, seq });
   }
 
   #answer(out: StreamEvent[], text: string, at: number, seq: number): void {
