@@ -73,3 +73,28 @@ test('agent mode is switched on beside the composer; a turn without it sends no 
   await expect(panel.getByTestId('tool-step')).toHaveAttribute('data-state', 'done');
   await expect(panel.getByTestId('tool-result')).toHaveText('48');
 });
+
+test('the steps and their totals are saved: a reload replays every call and tool from history', async ({ page, sim }) => {
+  await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,rounds=2/v1`, server: 'vllm' }], { tools: 'calculator', prompt: 'What is 6*7?', send: '1' });
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('tool-step')).toHaveCount(2);
+  const totals = panel.getByTestId('agent-totals');
+  await expect(totals).toContainText('3 model calls · 2 tool calls');
+  await expect(totals).toContainText(/tokens in · \d+ tokens out · model \d+\.\d\d s · tools \d+\.\d\d s · wall \d+\.\d\d s/);
+  const live = await totals.textContent();
+  // the trace's numbers have the agent's rows, and its timeline a tools segment
+  if (!(await page.getByTestId('trace').isVisible())) await page.getByRole('button', { name: 'Trace' }).click();
+  await expect(page.getByTestId('timeline').locator('.tl-tool')).toHaveCount(3); // two on the bar, one in the legend
+  await expect(page.getByTestId('metrics-table').getByRole('row', { name: /Agent steps/ })).toContainText('3 / 2');
+  await page.reload();
+  const again = panels(page).first();
+  await expect(again.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(again.getByTestId('answer')).toHaveCount(3);
+  await expect(again.getByTestId('tool-step')).toHaveCount(2);
+  await expect(again.getByTestId('tool-step').first()).toHaveAttribute('data-state', 'done');
+  await expect(again.getByTestId('tool-result').first()).toHaveText('42');
+  await expect(again.getByTestId('answer').last()).toContainText('Here is what the tool returned: 42');
+  // the same numbers as live, from the saved event times
+  await expect(again.getByTestId('agent-totals')).toHaveText(live!);
+});

@@ -30,6 +30,11 @@ function build({ create, all }: MathJs): Evaluate {
   return (expression) => format(evaluate(expression), { precision: 40, lowerExp: -12, upperExp: 40 });
 }
 
+/** Loads the library ahead of the first calculation (agent mode switched on), so its time is not the tool's. */
+export function warmCalculator(): void {
+  evaluator().catch(() => {}); // the first calculation tries again and says why if it fails
+}
+
 export const MAX_EXPRESSION = 2000;
 
 export async function calculate(expression: string): Promise<ToolOutcome> {

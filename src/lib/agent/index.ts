@@ -2,3 +2,4 @@
 export { agentLoop, DEFAULT_MAX_STEPS, toolSpec, type LoopOptions } from './loop.ts';
 export { builtinTools, type RunCode } from './builtins.ts';
 export type { Call } from './execute.ts';
+export { warmCalculator } from './calculator.ts';

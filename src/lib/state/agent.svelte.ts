@@ -50,7 +50,8 @@ export class BuiltinTools implements ToolSource {
 
   async ready(): Promise<void> {
     try {
-      const { builtinTools } = await this.#load();
+      const { builtinTools, warmCalculator } = await this.#load();
+      if (this.names.includes('calculator')) warmCalculator();
       // model-written code runs in the sandbox's iframe, loaded on the first call
       this.#tools ??= { ...builtinTools(runCode) };
     } catch {

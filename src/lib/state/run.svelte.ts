@@ -6,6 +6,7 @@ import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { LIVE_MS, markDirty, setLive, whenIdle } from './frame-loop.ts';
 import { foldToolEvent, type ModelCall, type ToolStep } from './steps.ts';
+import { agentTotals, type AgentTotals } from '../metrics/agent-totals.ts';
 
 /** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved. `tools`: an agent's tools run */
 export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'tools' | 'done' | 'stopped' | 'error' | 'interrupted';
@@ -82,6 +83,8 @@ export class Run {
   toolSteps = $state.raw<ToolStep[]>([]);
   /** the step limit that ended the agent's turn while the model still wanted tools */
   stepLimit = $state<number | null>(null);
+  /** an agent turn's totals (with its wall time, ms), as of the last frame; null for a single answer */
+  totals = $state.raw<(AgentTotals & { wallMs: number }) | null>(null);
 
   /** the metrics at most 5 times a second (and at the end): enough for the trace panel, a fraction of its cost */
   sampled = $state.raw<MetricsSnapshot | null>(null);
@@ -111,6 +114,8 @@ export class Run {
   #ended = false;
   #renderedLength = -1;
   #sanitize: Sanitize;
+  /** the time of the last event: where an ended agent turn's wall time ends */
+  #lastAt = 0;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
     this.#sanitize = sanitize;
@@ -234,6 +239,7 @@ export class Run {
   }
 
   #fold(e: StreamEvent): void {
+    this.#lastAt = e.at;
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
     switch (e.type) {
       case 'call-end':
@@ -385,6 +391,10 @@ export class Run {
     }
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
+    if (this.calls.length) {
+      const totals = agentTotals([...this.calls.map((c) => c.metrics), this.metrics], this.toolSteps);
+      this.totals = { ...totals, wallMs: (this.ended ? this.#lastAt : Math.max(now, this.#lastAt)) - this.origin };
+    }
     // the first numbers and the last show at once; those between on the grid (`sample`)
     if (this.ended || !this.sampled) this.sampled = this.metrics;
   }
