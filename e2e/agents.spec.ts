@@ -98,3 +98,25 @@ test('the steps and their totals are saved: a reload replays every call and tool
   // the same numbers as live, from the saved event times
   await expect(again.getByTestId('agent-totals')).toHaveText(live!);
 });
+
+test('ask before each call: the call waits with its name and arguments; run it or refuse it', async ({ page, sim }) => {
+  await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm,tools=2,use=each/v1`, server: 'vllm' }]);
+  await page.getByTestId('agent-toggle').check();
+  await page.getByTestId('tool-javascript').uncheck();
+  await page.getByTestId('approval-toggle').check();
+  await page.getByTestId('prompt').fill('What is 6*7, and when?');
+  await page.getByTestId('prompt').press('Enter');
+  const panel = panels(page).first();
+  const [calc, clock] = [panel.getByTestId('tool-step').nth(0), panel.getByTestId('tool-step').nth(1)];
+  await expect(calc).toHaveAttribute('data-state', 'asking');
+  await expect(clock).toHaveAttribute('data-state', 'asking');
+  await expect(calc.getByTestId('tool-args')).toContainText('"expression": "6*7"');
+  await expect(panel.getByTestId('status')).not.toHaveAttribute('data-state', 'done');
+  await calc.getByTestId('tool-approve').click();
+  await expect(calc).toHaveAttribute('data-state', 'done');
+  await expect(clock).toHaveAttribute('data-state', 'asking');
+  await clock.getByTestId('tool-refuse').click();
+  await expect(clock).toHaveAttribute('data-state', 'refused');
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('answer').last()).toContainText('returned: 42; The person declined');
+});
