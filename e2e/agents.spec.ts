@@ -86,6 +86,7 @@ test('the steps and their totals are saved: a reload replays every call and tool
   // the trace's numbers have the agent's rows, and its timeline a tools segment
   if (!(await page.getByTestId('trace').isVisible())) await page.getByRole('button', { name: 'Trace' }).click();
   await expect(page.getByTestId('timeline').locator('.tl-tool')).toHaveCount(3); // two on the bar, one in the legend
+  await expect(page.getByTestId('trace-steps').getByText(/calculator · done · \d+\.\d\d s/)).toHaveCount(2);
   await expect(page.getByTestId('metrics-table').getByRole('row', { name: /Agent steps/ })).toContainText('3 / 2');
   await page.reload();
   const again = panels(page).first();
