@@ -121,3 +121,21 @@ test('ask before each call: the call waits with its name and arguments; run it o
   await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(panel.getByTestId('answer').last()).toContainText('returned: 42; The person declined');
 });
+
+test("one panel's failing tool does not stop another: the error goes back to its model, and both loops end", async ({ page, sim }) => {
+  await openApp(
+    page,
+    [
+      { model: THINKING, endpoint: `${sim.url}/vllm,use=javascript/v1`, server: 'vllm' },
+      { model: THINKING, endpoint: `${sim.url}/sglang,use=calculator/v1`, server: 'sglang' },
+    ],
+    { tools: 'calculator,javascript', prompt: 'Compute 2+2 with:\n```js\nthrow new Error("boom")\n```', send: '1' },
+  );
+  const [failing, fine] = await panels(page).all();
+  await expect(failing!.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(failing!.getByTestId('tool-step')).toHaveAttribute('data-state', 'error');
+  await expect(failing!.getByTestId('tool-result')).toHaveText('Uncaught Error: boom');
+  await expect(failing!.getByTestId('answer').last()).toContainText('Error: boom');
+  await expect(fine!.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(fine!.getByTestId('tool-result')).toHaveText('4');
+});

@@ -6,7 +6,9 @@ export const TIME_LIMIT_MS = 5000;
 /** How long the sandbox page may take to load before the run counts as failed (ms). */
 const LOAD_LIMIT_MS = 10_000;
 
-type Message = { type: 'ready' } | { type: 'log'; level: string; text: string } | { type: 'done'; ok: boolean; value?: string; error?: string; timedOut?: boolean };
+/** `thrown`: the code threw (or rejected) `error`, as opposed to the sandbox failing */
+type Done = { ok: boolean; value?: string; error?: string; thrown?: boolean; timedOut?: boolean };
+type Message = { type: 'ready' } | { type: 'log'; level: string; text: string } | ({ type: 'done' } & Done);
 
 /** Runs `code`; the outcome holds the console output and the result (or the error), as the model reads it. */
 export function runInSandbox(code: string, signal: AbortSignal, timeLimitMs = TIME_LIMIT_MS): Promise<ToolOutcome> {
@@ -49,11 +51,12 @@ export function runInSandbox(code: string, signal: AbortSignal, timeLimitMs = TI
 }
 
 /** The text the model reads: console output first, then the result or the error. */
-export function report(logs: string[], done: { ok: boolean; value?: string; error?: string; timedOut?: boolean }, timeLimitMs = TIME_LIMIT_MS): ToolOutcome {
+export function report(logs: string[], done: Done, timeLimitMs = TIME_LIMIT_MS): ToolOutcome {
   const parts: string[] = [];
   if (logs.length) parts.push(`Console output:\n${logs.join('\n')}`);
   if (done.ok) parts.push(`Result: ${done.value ?? 'undefined'}`);
   else if (done.timedOut) parts.push(`Error: the code ran longer than ${timeLimitMs / 1000} s and was stopped.`);
+  else if (done.thrown) parts.push(`Uncaught ${done.error}`);
   else parts.push(`Error: ${done.error ?? 'the code failed'}`);
   return { ok: done.ok, text: parts.join('\n\n') };
 }
