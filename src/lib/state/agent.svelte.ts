@@ -132,9 +132,17 @@ export class Agent {
 
   #ask(panelKey: string, call: Call, signal: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const ask: Ask = { panelKey, call, answer: resolve };
+      const stop = () => this.answer(ask, false);
+      const ask: Ask = {
+        panelKey,
+        call,
+        answer: (yes) => {
+          signal.removeEventListener('abort', stop);
+          resolve(yes);
+        },
+      };
       this.asks = [...this.asks, ask];
-      signal.addEventListener('abort', () => this.answer(ask, false), { once: true });
+      signal.addEventListener('abort', stop, { once: true });
     });
   }
 }

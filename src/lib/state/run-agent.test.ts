@@ -58,4 +58,10 @@ describe('Run, for an agent turn', () => {
     run.apply({ type: 'tool-result', id: 'b', state: 'refused', text: 'declined', at: 30 });
     expect(run.toolSteps[0]).toMatchObject({ state: 'refused', startedAt: null, endedAt: 30 });
   });
+
+  it('a tool cut off with its run (the page closed mid-call) shows as failed, not running, when replayed', () => {
+    const replayed = Run.replay(identity, turn.slice(0, 7).map((e) => ({ ...e })));
+    expect(replayed.status).toBe('interrupted');
+    expect(replayed.toolSteps[0]).toMatchObject({ state: 'error', result: expect.stringMatching(/^Cut off/) });
+  });
 });

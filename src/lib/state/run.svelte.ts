@@ -372,6 +372,9 @@ export class Run {
     this.progress = null;
     this.#ended = true;
     this.#tools.finish();
+    // a tool cut off with its run (the page closed) never finished: it must not show as running forever
+    if (this.toolSteps.some((t) => t.state === 'running' || t.state === 'asking'))
+      this.toolSteps = this.toolSteps.map((t) => (t.state === 'running' || t.state === 'asking' ? { ...t, state: 'error', result: t.result ?? `Cut off: the answer ended (${status}) before this call finished.` } : t));
     setLive(this, false);
   }
 
