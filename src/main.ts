@@ -7,6 +7,7 @@ import { Comparison } from './lib/state/comparison.svelte.ts';
 import { appContext } from './lib/state/context.ts';
 import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.ts';
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
+import { BUILTIN_TOOL_NAMES } from './lib/state/agent.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
 import { storedComparison } from './lib/state/record.svelte.ts';
@@ -90,6 +91,11 @@ async function boot(): Promise<void> {
     }
   }
   if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
+  if (link.tools) {
+    comparison.agent.builtins.names = link.tools.filter((name) => BUILTIN_TOOL_NAMES.includes(name));
+    comparison.agent.setOn(true);
+  }
+  if (link.steps) comparison.agent.maxSteps = link.steps;
   if (!link.send) comparison.draft = link.prompt;
   // a short wait so the first paint is in the saved theme (and, in kiosk mode, already locked)
   await Promise.all([within(savedTheme, 300, undefined), within(siteRead, 1500, undefined)]);

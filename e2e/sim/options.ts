@@ -35,6 +35,10 @@ export interface SimOptions {
   echo: boolean;
   /** number of parallel tool calls to make when the request offers tools */
   toolCalls: number;
+  /** rounds of tool calls in one turn before the model answers from the results */
+  toolRounds: number;
+  /** which offered tool to call: its name, `each` (one per parallel call, in turn), or the first when not offered */
+  useTool: string;
   /** `<think>` form of the raw dialect: the whole tag pair, or only the closing tag (Qwen3-2507, Qwen3-Next-Thinking) */
   rawThink: 'auto' | 'pair' | 'close-only';
   /** the one model name served, whatever the model is (vLLM's --served-model-name, an Ollama tag, a llama.cpp alias) */
@@ -68,6 +72,8 @@ export const DEFAULT_OPTIONS: SimOptions = {
   answerTokens: 0,
   echo: false,
   toolCalls: 1,
+  toolRounds: 1,
+  useTool: '',
   rawThink: 'auto',
   servedName: null,
   noAnswer: false,
@@ -91,6 +97,8 @@ const ALIASES: Record<string, keyof SimOptions> = {
   answer: 'answerTokens',
   echo: 'echo',
   tools: 'toolCalls',
+  rounds: 'toolRounds',
+  use: 'useTool',
   think: 'rawThink',
   served: 'servedName',
   noanswer: 'noAnswer',
@@ -169,6 +177,9 @@ function setOption(out: SimOptions, key: keyof SimOptions, value: string): void 
     case 'noAnswer':
     case 'crlf':
       out[key] = value !== '0' && value !== 'false';
+      return;
+    case 'useTool':
+      out.useTool = value;
       return;
     case 'apiKey':
       out.apiKey = value || null;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_OPTIONS, parseOptions, type Dialect, type SimOptions } from './options.ts';
 import { WIRES, hex, type StreamCtx } from './dialects.ts';
 import { makePlan, rng, type ChatRequest } from './script.ts';
+import { checkToolMessages } from './tool-loop.ts';
 import { sleep, stepsFor, stream, usageOf } from './stream.ts';
 
 export interface SimServer {
@@ -97,6 +98,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   const early = earlyFault(opts, model);
   if (early) return send(early.status, wire.errorBody(early.status, early.message), early.headers);
 
+  // an agent's next request must answer every call of the last round: one tool message each, by id, in order
+  const unanswered = checkToolMessages(request.messages);
+  if (unanswered) return send(400, wire.errorBody(400, unanswered));
   const plan = makePlan(request, opts, model);
   const streamOptions = request.stream_options ?? null;
   const ctx: StreamCtx = {

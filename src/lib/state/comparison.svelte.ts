@@ -13,6 +13,7 @@ import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
+import { Agent } from './agent.svelte.ts';
 import { Endpoints, sameBaseURL, type SavedEndpoint } from './endpoints.svelte.ts';
 import type { LoadedComparison } from '../storage/history.ts';
 
@@ -145,6 +146,8 @@ export class Comparison {
   turns = $state.raw<string[]>([]);
   panels = $state.raw<Panel[]>([]);
   settings = $state<Settings>({ stallTimeoutS: 120 });
+  /** agent mode: tools, the loop's settings, and the sources of tools */
+  readonly agent = new Agent();
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
   /** streams open per server here and in other tabs: past the browser's limit, requests wait in the browser */
@@ -284,7 +287,8 @@ export class Comparison {
       this.recorder?.runStarted(this, panel, turn, run);
     };
     try {
-      const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
+      const engine = this.agent.on ? this.agent.wrap(this.#engine, panel.key) : this.#engine;
+      const run = await panel.start(engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
       this.recorder?.runEnded(this, panel, turn, run);
     } finally {
       stream?.close();

@@ -19,7 +19,14 @@ describe('deep link', () => {
 
   it('round-trips through buildDeepLink', () => {
     const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
-    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null });
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null, tools: null, steps: null });
+  });
+
+  it('carries agent mode: the built-in tools and the step limit', () => {
+    const link = { panels: [{ model: 'm', endpoint: 'http://h/v1' }], prompt: '', system: '', thinking: 'default' as const, tools: ['calculator', 'javascript'], steps: 4 };
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toMatchObject({ tools: ['calculator', 'javascript'], steps: 4 });
+    expect(parseDeepLink('?tools=&steps=0')).toMatchObject({ tools: [], steps: null });
+    expect(parseDeepLink('?steps=2.5').steps).toBeNull();
   });
 
   it('opens an in-browser model for <model>@webllm, and a server for anything else', () => {

@@ -30,6 +30,21 @@ export const DIALECTS: Record<DialectId, DialectInfo> = {
   webllm: { label: 'In this browser (WebGPU)', templateKwargs: false, continuousUsage: false, extraSampling: false, inlineThink: true },
 };
 
+/**
+ * Said once under an answer whose tool calls came as Qwen's raw `<tool_call>` text: the server parsed none,
+ * and this is the flag it lacks.
+ */
+export function missingToolParserNote(dialect: DialectId): string {
+  const flag: Partial<Record<DialectId, string>> = {
+    vllm: 'vLLM: start it with --enable-auto-tool-choice --tool-call-parser hermes',
+    'vllm-0.11': 'vLLM: start it with --enable-auto-tool-choice --tool-call-parser hermes',
+    sglang: 'SGLang: start it with --tool-call-parser qwen25',
+    llamacpp: 'llama.cpp: start it with --jinja',
+  };
+  const how = flag[dialect] ?? 'vLLM needs --enable-auto-tool-choice --tool-call-parser hermes, SGLang --tool-call-parser qwen25, llama.cpp --jinja';
+  return `The server sent its tool calls as raw <tool_call> text (it has no tool parser); they were read from the text and run. ${how}.`;
+}
+
 /** What a model does with thinking, read from its name: Thinking always thinks, Instruct never, others can switch. */
 export type ThinkingKind = 'always' | 'never' | 'switchable';
 

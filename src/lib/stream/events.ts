@@ -36,7 +36,22 @@ export type StreamEvent =
   | { type: 'done'; finishReason: string | null; at: number }
   /** the person pressed stop: what arrived is kept */
   | { type: 'stopped'; at: number }
-  | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number };
+  | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number }
+  // An agent loop's steps (src/lib/agent/loop.ts): one run holds every model call and tool execution of a turn.
+  /** a model call ended with tool calls: they run next, and the loop goes on */
+  | { type: 'call-end'; finishReason: string | null; at: number }
+  /** the loop's next model call was sent (with the tool results) */
+  | { type: 'call-start'; at: number }
+  /** a tool call waits for the person's approval */
+  | { type: 'tool-ask'; id: string; name: string; args: string; at: number }
+  /** a tool began to run; `args` as the model wrote them */
+  | { type: 'tool-start'; id: string; name: string; args: string; at: number }
+  /** what the model reads back: the result, or the error (`refused`: the person said no). Untrusted text. */
+  | { type: 'tool-result'; id: string; state: ToolResultState; text: string; at: number }
+  /** the loop stopped at its step limit while the model still wanted tools */
+  | { type: 'step-limit'; limit: number; at: number };
+
+export type ToolResultState = 'done' | 'error' | 'refused';
 
 /** How far an in-browser model is from answering. `ready` ends loading: times are counted from it. */
 export interface LoadProgress {

@@ -150,6 +150,31 @@ describe('stream normalizer on recorded streams', () => {
     });
   }
 
+  it('says once, when asked to, that tool calls came as raw <tool_call> text', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const chunk = (content: string) => ({ choices: [{ delta: { content } }] });
+    const events = [
+      ...normalizer.pushChunk(chunk('<tool_call>\n{"name": "a", "arguments": {}}\n</tool_call>\n<tool_call>\n{"name": "b", "arguments": {}}\n</tool_call>'), 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+    expect(events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.name)).toEqual(['a', 'b']);
+  });
+
+  it('reads a tool call that a server without a tool parser left in the reasoning', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const events = [
+      ...normalizer.pushChunk({ choices: [{ delta: { reasoning_content: '<tool_call>\n{"name": "calc", "arguments": {"x": 1}}\n</tool_call>' } }] }, 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    const calls = events.filter((e) => e.type === 'tool-call');
+    expect(calls).toMatchObject([{ name: 'calc', argsDelta: '{"x":1}' }]);
+    expect(events.filter((e) => e.type === 'content')).toEqual([]);
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+  });
+
   it('groups the events of one server chunk under one seq', () => {
     const events = replay(fixture('nim-cumulative'), () => 9999);
     const text = events.filter((e) => e.type === 'content' || e.type === 'reasoning');

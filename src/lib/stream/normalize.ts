@@ -12,6 +12,8 @@ export interface NormalizerOptions {
    * so a stream of reasoning alone was the answer, put in the wrong field by the server's reasoning parser.
    */
   noThinking?: boolean;
+  /** said once, as a warning, at the first tool call found as raw `<tool_call>` text in the content */
+  textToolCallNote?: string;
 }
 
 interface Delta {
@@ -52,13 +54,17 @@ export class StreamNormalizer {
   #textToolCalls = 0;
   #toolIndexes = new Set<number>();
   #sawReasoning = false;
+  /** kept to find a tool call a model wrote in its reasoning when no answer follows */
+  #reasoningText = '';
   #hasAnswer = false;
   #malformed = 0;
   #noThinking: boolean;
+  #textToolCallNote: string | undefined;
 
   constructor(options: NormalizerOptions = {}) {
     this.#think = new ThinkSplitter(options.thinkMode ?? 'auto');
     this.#noThinking = options.noThinking ?? false;
+    this.#textToolCallNote = options.textToolCallNote;
   }
 
   get ended(): boolean {
@@ -130,12 +136,23 @@ export class StreamNormalizer {
       });
       return out;
     }
-    // A thinking-off answer that a reasoning parser put in the reasoning field (vLLM's deepseek_r1 and qwen3
-    // parsers with enable_thinking false) is the answer, from its first token. Where the model may think,
-    // reasoning alone is a model that stopped before answering, and stays reasoning.
-    if (this.#noThinking && !this.#hasAnswer && this.#toolIndexes.size === 0 && this.#sawReasoning) {
-      out.push({ type: 'warning', message: 'The server sent the answer as reasoning (with thinking off, its reasoning parser finds no </think>); it is shown as the answer.', at });
-      out.push({ type: 'reclassify', to: 'answer', at, seq: ++this.#seq });
+    if (!this.#hasAnswer && this.#toolIndexes.size === 0 && this.#sawReasoning) {
+      // a tool call the model wrote in its reasoning (a server with no tool parser) is a call all the same
+      const inReasoning = new ToolCallTextExtractor();
+      const seq = ++this.#seq;
+      let calls = 0;
+      for (const p of [...inReasoning.push(this.#reasoningText), ...inReasoning.end()]) {
+        if (p.kind !== 'tool-call') continue;
+        calls += 1;
+        this.#textToolCall(out, p, at, seq);
+      }
+      // A thinking-off answer that a reasoning parser put in the reasoning field (vLLM's deepseek_r1 and qwen3
+      // parsers with enable_thinking false) is the answer, from its first token. Where the model may think,
+      // reasoning alone is a model that stopped before answering, and stays reasoning.
+      if (!calls && this.#noThinking) {
+        out.push({ type: 'warning', message: 'The server sent the answer as reasoning (with thinking off, its reasoning parser finds no </think>); it is shown as the answer.', at });
+        out.push({ type: 'reclassify', to: 'answer', at, seq });
+      }
     }
     if (this.#malformed) out.push({ type: 'warning', message: `${this.#malformed} malformed chunk${this.#malformed > 1 ? 's were' : ' was'} skipped; the answer may miss a few words.`, at });
     out.push({ type: 'done', finishReason: this.#finish, at });
@@ -173,6 +190,7 @@ export class StreamNormalizer {
 
   #reasoning(out: StreamEvent[], text: string, at: number, seq: number): void {
     this.#sawReasoning = true;
+    this.#reasoningText += text;
     out.push({ type: 'reasoning', text, at, seq });
   }
 
@@ -193,12 +211,18 @@ export class StreamNormalizer {
           else {
             // a tool call is an answer: a `</think>` after it is text
             this.#think.settle();
-            const index = 1000 + this.#textToolCalls++;
-            this.#toolIndexes.add(index);
-            out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: t.name, argsDelta: t.arguments, at, seq });
+            this.#textToolCall(out, t, at, seq);
           }
         }
     }
+  }
+
+  #textToolCall(out: StreamEvent[], call: { name: string; arguments: string }, at: number, seq: number): void {
+    if (this.#textToolCallNote) out.push({ type: 'warning', message: this.#textToolCallNote, at });
+    this.#textToolCallNote = undefined;
+    const index = 1000 + this.#textToolCalls++;
+    this.#toolIndexes.add(index);
+    out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: call.name, argsDelta: call.arguments, at, seq });
   }
 
   #answer(out: StreamEvent[], text: string, at: number, seq: number): void {
