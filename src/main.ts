@@ -9,6 +9,7 @@ import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.t
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import { McpServers } from './lib/state/mcp-servers.svelte.ts';
 import { storedComparison } from './lib/state/record.svelte.ts';
 import { OpenStreams, tabsChannel } from './lib/state/open-streams.ts';
 import type { LoadedComparison } from './lib/storage/history.ts';
@@ -26,6 +27,9 @@ const comparison = new Comparison(createSanitizer(window), undefined, endpoints,
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;
+// MCP servers: the link's connect now (their tools all on); saved ones wait until agent mode or the Tools dialog needs them
+const mcp = new McpServers(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')), location.origin);
+mcp.fromLink(link.mcp);
 
 // once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
 history.onSaved = () => {
@@ -85,7 +89,7 @@ async function boot(): Promise<void> {
   if (!link.send) comparison.draft = link.prompt;
   // a short wait so the first paint is in the saved theme
   await within(savedTheme, 300, undefined);
-  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { savedTheme } });
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history, mcp), props: { savedTheme } });
   comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
 }

@@ -2,15 +2,18 @@
 import { getContext } from 'svelte';
 import type { Comparison } from './comparison.svelte.ts';
 import type { History } from './history.svelte.ts';
+import type { McpServers } from './mcp-servers.svelte.ts';
 
 const COMPARISON = Symbol('comparison');
 const HISTORY = Symbol('history');
+const MCP = Symbol('mcp');
 
 /** The context map to mount the app with. */
-export function appContext(comparison: Comparison, history: History): Map<symbol, unknown> {
+export function appContext(comparison: Comparison, history: History, mcp?: McpServers): Map<symbol, unknown> {
   return new Map<symbol, unknown>([
     [COMPARISON, comparison],
     [HISTORY, history],
+    [MCP, mcp],
   ]);
 }
 
@@ -20,4 +23,9 @@ export function getComparison(): Comparison {
 
 export function getHistory(): History {
   return getContext<History>(HISTORY);
+}
+
+/** The person's MCP servers (absent where the page was mounted without them). */
+export function getMcpServers(): McpServers | undefined {
+  return getContext<McpServers | undefined>(MCP);
 }

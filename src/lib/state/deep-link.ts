@@ -1,9 +1,9 @@
-// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&send=1.
+// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&mcp=<URL>&send=1.
 import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
 import type { Endpoint, ThinkingChoice } from '../engines/types.ts';
 
 /** The query parameters that describe a setup (the rest are developer knobs that stay in the URL). */
-export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send'] as const;
+export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send', 'mcp'] as const;
 
 export interface LinkPanel {
   model: string;
@@ -31,6 +31,8 @@ export interface DeepLink {
   stallTimeoutS: number | null;
   /** where in-browser models are downloaded from instead of huggingface.co (developer setting) */
   modelsFrom: string | null;
+  /** MCP servers to connect, with all their tools on (`&mcp=<URL>`, repeatable; http(s) only) */
+  mcp: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -52,17 +54,19 @@ export function parseDeepLink(search: string): DeepLink {
     send: q.get('send') === '1',
     stallTimeoutS: Number(q.get('stall')) > 0 ? Number(q.get('stall')) : null,
     modelsFrom: /^https?:\/\//.test(q.get('models-from') ?? '') ? q.get('models-from') : null,
+    mcp: [...new Set(q.getAll('mcp').filter((url) => /^https?:\/\/./.test(url)))],
   };
 }
 
 /** The link for a setup. It never carries a key. */
-export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom'> & { send?: boolean }): string {
+export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'mcp'> & { send?: boolean; mcp?: string[] }): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
   if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));
   if (link.prompt) q.set('prompt', link.prompt);
   if (link.system) q.set('system', link.system);
   if (link.thinking !== 'default') q.set('thinking', link.thinking);
+  for (const url of link.mcp ?? []) q.append('mcp', url);
   if (link.send) q.set('send', '1');
   return `${base}?${q}`;
 }
