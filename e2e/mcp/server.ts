@@ -29,6 +29,8 @@ export interface McpTestServer {
   cancelled: string[];
   /** the Authorization header of every request, in order */
   authorizations: (string | undefined)[];
+  /** forgets every session, as a restarted server would */
+  forgetSessions(): void;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startMcpServer(options: McpTestOptions = {}): Promise<McpT
     calls,
     cancelled,
     authorizations,
+    forgetSessions: () => sessions.clear(),
     close: async () => {
       await Promise.allSettled([...sessions.values()].map((t) => t.close()));
       http.closeAllConnections();

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, TEST_TOOLS, type McpTestServer } from '../../../e2e/mcp/server.ts';
 import { connectMcp, type McpConnection } from './mcp-client.ts';
-import { McpFailure } from './mcp-failures.ts';
+import { callFailureText, McpFailure } from './mcp-failures.ts';
 
 let server: McpTestServer;
 beforeAll(async () => {
@@ -105,5 +105,13 @@ describe('connectMcp', () => {
       `127.0.0.1:${new URL(closed.url).port} does not allow calls from this page (CORS). Start the proxy: npm run proxy -- --mcp mcp=${closed.url} --origin http://127.0.0.1:4215, then add http://127.0.0.1:8787/mcp instead.`,
     );
     expect((await failureOf(connectMcp('ftp://example.com/mcp'))).kind).toBe('url');
+  });
+});
+
+describe('callFailureText', () => {
+  it('says which server refused a call and how', () => {
+    const http = Object.assign(new Error('Streamable HTTP error: Error POSTing to endpoint: busy'), { code: 503 });
+    expect(callFailureText(http, 'alpha')).toBe('The MCP server alpha refused the call (HTTP 503): busy');
+    expect(callFailureText(Object.assign(new Error('MCP error -32602: Unknown tool nope'), { code: -32602 }), 'alpha')).toBe('Unknown tool nope');
   });
 });

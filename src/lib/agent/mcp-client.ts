@@ -19,8 +19,11 @@ export interface McpConnection {
   /** the name the server gives itself at initialize */
   serverName: string;
   tools: McpToolInfo[];
-  /** Runs a tool. A tool's error (thrown, or `isError`) is `ok: false` with its text; an abort rejects with the signal's reason. */
-  call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome>;
+  /**
+   * Runs a tool. A tool's error (thrown, or `isError`) is `ok: false` with its text; an abort rejects with the
+   * signal's reason. `sessionLost`: the server no longer knows this connection's session (it restarted).
+   */
+  call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome & { sessionLost?: boolean }>;
   /** called once if the connection closes without `close()` */
   onclose: (() => void) | null;
   close(): Promise<void>;
@@ -131,7 +134,9 @@ export async function connectMcp(url: string, options: McpConnectOptions = {}): 
         return { ok: result.isError !== true, text: resultText(result) };
       } catch (err) {
         if (signal.aborted) throw signal.reason ?? err;
-        return { ok: false, text: callFailureText(err, serverName) };
+        // Streamable HTTP: a server answers 404 to a session it does not know
+        const sessionLost = kind === 'streamable-http' && err instanceof StreamableError && err.code === 404;
+        return { ok: false, text: callFailureText(err, serverName), ...(sessionLost ? { sessionLost } : {}) };
       }
     },
     async close() {

@@ -102,5 +102,7 @@ export function callFailureText(err: unknown, serverName: string): string {
   const message = String(e?.message ?? err).replace(/^MCP error -?\d+: /, '');
   if (e?.code === -32001) return `The tool did not answer in time (${serverName}).`;
   if (e?.name === 'TypeError') return `The MCP server ${serverName} could not be reached: ${message}`;
+  if (typeof e?.code === 'number' && e.code >= 400 && e.code < 600)
+    return `The MCP server ${serverName} refused the call (HTTP ${e.code}): ${message.replace(/^Streamable HTTP error: (Error POSTing to endpoint: )?/, '')}`;
   return message;
 }

@@ -101,11 +101,19 @@ export class McpServer {
     }
   }
 
-  /** Calls one of its tools by the server's name for it. */
+  /** Calls one of its tools by the server's name for it; a server that restarted and forgot the session is reconnected once. */
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
     const connection = this.#connection;
-    if (!connection) return { ok: false, text: `The MCP server ${this.name} is not connected${this.problem ? `: ${this.problem}` : '.'}` };
-    return connection.call(tool, args, signal);
+    if (!connection) return this.#notConnected();
+    const { sessionLost, ...outcome } = await connection.call(tool, args, signal);
+    if (!sessionLost) return outcome;
+    if (this.#connection === connection) await this.connect();
+    else await this.settled();
+    return this.#connection ? this.#connection.call(tool, args, signal).then(({ sessionLost: _, ...again }) => again) : this.#notConnected();
+  }
+
+  #notConnected(): ToolOutcome {
+    return { ok: false, text: `The MCP server ${this.name} is not connected${this.problem ? `: ${this.problem}` : '.'}` };
   }
 
   setEnabled(tool: string, on: boolean): void {

@@ -126,6 +126,21 @@ describe('McpServers', () => {
     d.closeAll();
   });
 
+  it('a server that restarted (and forgot the session) is reconnected once, and the call goes through', async () => {
+    const d = device();
+    const mcp = d.page();
+    const server = mcp.add(beta.url);
+    await mcp.ready();
+    const before = beta.authorizations.length;
+    beta.forgetSessions();
+    const echo = mcp.enabled().find((t) => t.name === 'echo')!;
+    expect(await echo.run({ text: 'again' }, stop())).toEqual({ ok: true, text: 'again' });
+    expect(server.status).toBe('connected');
+    // the failed call, then initialize, initialized, tools/list and the call again
+    expect(beta.authorizations.length - before).toBeGreaterThanOrEqual(5);
+    d.closeAll();
+  });
+
   it('removing a server ends its connection and forgets it', async () => {
     const d = device();
     const mcp = d.page();
