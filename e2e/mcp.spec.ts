@@ -87,3 +87,34 @@ test('a bad address is refused before anything is added', async ({ page }) => {
   await expect(page.getByTestId('mcp-add-problem')).toHaveText('"ftp://example.com/mcp" is not a web address: an MCP server\'s looks like https://host/mcp.');
   await expect(page.getByTestId('mcp-server')).toHaveCount(0);
 });
+
+test('an older server (HTTP+SSE) is reached through the fallback', async ({ page }) => {
+  const legacy = await startMcpServer({ name: 'older', cors: true, legacySse: true });
+  try {
+    await openApp(page, []);
+    await addServer(page, legacy.url);
+    const row = server(page, legacy.url);
+    await expect(row).toHaveAttribute('data-status', 'connected');
+    await expect(row).toContainText('older SSE transport');
+    await expect(row.getByTestId('mcp-tool')).toHaveCount(TEST_TOOLS.length);
+  } finally {
+    await legacy.close();
+  }
+});
+
+test('a bearer token not remembered is gone after a reload, and the server says it needs one', async ({ page }) => {
+  const locked = await startMcpServer({ name: 'locked', cors: true, token: 'tok-e2e' });
+  try {
+    await openApp(page, []);
+    await addServer(page, locked.url, 'tok-e2e');
+    const row = server(page, locked.url);
+    await expect(row).toHaveAttribute('data-status', 'connected');
+    await expect(row.getByTestId('mcp-status')).toHaveText('connected · token in memory until the tab closes');
+    await page.reload();
+    await page.getByTestId('open-mcp').click();
+    await expect(row).toHaveAttribute('data-status', 'failed');
+    await expect(row.getByTestId('mcp-problem')).toContainText('needs a bearer token (HTTP 401)');
+  } finally {
+    await locked.close();
+  }
+});
