@@ -16,7 +16,10 @@ const KEY = 'mcp-servers';
 
 export async function loadMcpServers(db: IDBPDatabase<PlaygroundDB>): Promise<SavedMcpServer[]> {
   const saved = (await db.get('settings', KEY)) as SavedMcpServer[] | undefined;
-  return Array.isArray(saved) ? saved.filter((s) => typeof s?.id === 'string' && typeof s.url === 'string') : [];
+  if (!Array.isArray(saved)) return [];
+  return saved
+    .filter((s) => typeof s?.id === 'string' && typeof s.url === 'string')
+    .map((s) => ({ ...s, rememberKey: s.rememberKey === true, disabled: Array.isArray(s.disabled) ? s.disabled.filter((t) => typeof t === 'string') : [] }));
 }
 
 export async function saveMcpServers(db: IDBPDatabase<PlaygroundDB>, servers: SavedMcpServer[]): Promise<void> {
