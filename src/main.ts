@@ -10,6 +10,7 @@ import { Endpoints } from './lib/state/endpoints.svelte.ts';
 import { BUILTIN_TOOL_NAMES } from './lib/state/agent.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import { McpServers } from './lib/state/mcp-servers.svelte.ts';
 import { storedComparison } from './lib/state/record.svelte.ts';
 import { OpenStreams, tabsChannel } from './lib/state/open-streams.ts';
 import { Site } from './lib/state/site.svelte.ts';
@@ -33,6 +34,12 @@ comparison.inBrowser.mirror = link.modelsFrom;
 const site = new Site(query);
 site.online = navigator.onLine;
 const siteRead = site.load(document.baseURI);
+// MCP servers: the link's connect now (their tools all on); saved ones wait until agent mode or the Tools dialog needs them
+const mcp = new McpServers(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')), location.origin);
+mcp.fromLink(link.mcp);
+// the built-ins keep their names; an MCP tool called the same gets its server's name as a prefix
+mcp.reserved = BUILTIN_TOOL_NAMES;
+comparison.agent.register(mcp);
 
 // once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
 history.onSaved = () => {
@@ -96,10 +103,12 @@ async function boot(): Promise<void> {
     comparison.agent.setOn(true);
   }
   if (link.steps) comparison.agent.maxSteps = link.steps;
+  // a link's MCP servers are there to be used: agent mode comes on with them
+  if (link.mcp.length) comparison.agent.setOn(true);
   if (!link.send) comparison.draft = link.prompt;
   // a short wait so the first paint is in the saved theme (and, in kiosk mode, already locked)
   await Promise.all([within(savedTheme, 300, undefined), within(siteRead, 1500, undefined)]);
-  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history, site), props: { savedTheme } });
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history, site, mcp), props: { savedTheme } });
   site.startIdleReset(comparison);
   void siteRead.then(() => site.startIdleReset(comparison));
   comparison.warmUp();

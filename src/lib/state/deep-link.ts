@@ -1,9 +1,9 @@
-// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&send=1.
+// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&mcp=<URL>&send=1.
 import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
 import type { Endpoint, ThinkingChoice } from '../engines/types.ts';
 
 /** The query parameters that describe a setup (the rest are developer knobs that stay in the URL). */
-export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send', 'tools', 'steps'] as const;
+export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send', 'tools', 'steps', 'mcp'] as const;
 
 export interface LinkPanel {
   model: string;
@@ -35,6 +35,8 @@ export interface DeepLink {
   tools: string[] | null;
   /** `&steps=<n>`: the agent's step limit */
   steps: number | null;
+  /** MCP servers to connect, with all their tools on (`&mcp=<URL>`, repeatable; http(s) only) */
+  mcp: string[];
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -58,13 +60,14 @@ export function parseDeepLink(search: string): DeepLink {
     modelsFrom: /^https?:\/\//.test(q.get('models-from') ?? '') ? q.get('models-from') : null,
     tools: q.has('tools') ? (q.get('tools') ?? '').split(',').map((t) => t.trim()).filter(Boolean) : null,
     steps: Number.isInteger(Number(q.get('steps'))) && Number(q.get('steps')) > 0 ? Math.min(100, Number(q.get('steps'))) : null,
+    mcp: [...new Set(q.getAll('mcp').filter((url) => /^https?:\/\/./.test(url)))],
   };
 }
 
 /** The link for a setup. It never carries a key. */
 export function buildDeepLink(
   base: string,
-  link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'tools' | 'steps'> & { send?: boolean; tools?: string[] | null; steps?: number | null },
+  link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'tools' | 'steps' | 'mcp'> & { send?: boolean; tools?: string[] | null; steps?: number | null; mcp?: string[] },
 ): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
@@ -74,6 +77,7 @@ export function buildDeepLink(
   if (link.thinking !== 'default') q.set('thinking', link.thinking);
   if (link.tools) q.set('tools', link.tools.join(','));
   if (link.steps) q.set('steps', String(link.steps));
+  for (const url of link.mcp ?? []) q.append('mcp', url);
   if (link.send) q.set('send', '1');
   return `${base}?${q}`;
 }
