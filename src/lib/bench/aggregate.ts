@@ -1,6 +1,7 @@
 // One sweep point's records → the result object, in vLLM's `--save-result` key names where vLLM has one.
 import { percentile } from '../metrics/sorted-sample.ts';
 import type { PointRun } from './run-point.ts';
+import type { ServerMetrics } from './prometheus.ts';
 import type { BenchEndpoint, RequestRecord, Workload } from './types.ts';
 
 /** One endpoint at one sweep point. Keys vLLM has keep its names; the rest are ours. */
@@ -48,6 +49,8 @@ export interface BenchResult {
   output_lens: number[];
   ttfts: number[];
   e2els: number[];
+  /** the server's own view from its /metrics, or why there is none (null: not asked) */
+  server_metrics: ServerMetrics | null;
   /** [seconds since start, requests open] at every change */
   concurrency_timeline: Array<[number, number]>;
   /** mean/median/std/p<N> for ttft, tpot, itl, e2el, and ttfa (first answer token) in ms */
@@ -157,6 +160,7 @@ export function aggregate(endpoint: BenchEndpoint, workload: Workload, concurren
     output_lens: done.map((r) => r.outputTokens),
     ttfts: done.map((r) => (r.ttftMs ?? NaN) / 1000),
     e2els: done.map((r) => r.e2elMs / 1000),
+    server_metrics: null,
     concurrency_timeline: run.inflight.map(([t, n]) => [t / 1000, n]),
     ...stats('ttft', ttfts, p),
     ...stats('tpot', tpots, p),

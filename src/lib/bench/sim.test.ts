@@ -95,3 +95,30 @@ describe('against the simulator', () => {
     expect(r!.mean_ttft_ms! / TTFT).toBeLessThan(1.03);
   }, 30_000);
 });
+
+describe("the server's side", () => {
+  it('reads /metrics beside the client figures, and says plainly when an endpoint has none', async () => {
+    const w = workload({ concurrency: [3], numPrompts: 3, outputLen: 60 });
+    const [withMetrics, without] = await runSweep({ endpoints: [endpoint('/tps=100,ttft=100/v1'), { ...endpoint('/ollama,tps=100,ttft=100/v1'), model: 'qwen3:8b', server: 'ollama' }], workload: w, prompts: prompts(w), scrapeEveryMs: 100 });
+    const s = withMetrics!.server_metrics!;
+    expect(s.available).toBe(true);
+    expect(s.max_running).toBe(3);
+    expect(s.server_mean_ttft_ms).toBeCloseTo(100, 0);
+    expect(s.spec_decode_acceptance).toBeNull();
+    expect(without!.server_metrics!.available).toBe(false);
+    expect(without!.server_metrics!.message).toMatch(/no Prometheus metrics/);
+  }, 30_000);
+
+  it("checks the first prompt against the server's /tokenize", async () => {
+    const { checkTokenize } = await import('./server-check.ts');
+    const { qwen3Tokenizer, exactText } = await import('./prompts.ts');
+    const { rng } = await import('./arrivals.ts');
+    const tok = await qwen3Tokenizer();
+    const { text } = exactText(tok, 100, 1234, rng(1));
+    expect((await checkTokenize(`${sim.url}/v1`, model, text, 100)).status).toBe('same');
+    const off = await checkTokenize(`${sim.url}/v1`, model, text, 101);
+    expect(off.status).toBe('differs');
+    expect(off.message).toMatch(/100 tokens, not 101/);
+    expect((await checkTokenize(`${sim.url}/ollama/v1`, model, text, 100)).status).toBe('none');
+  }, 60_000);
+});

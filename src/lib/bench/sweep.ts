@@ -4,6 +4,7 @@ import { arrivalTimes } from './arrivals.ts';
 import { HostLimiter } from './limiter.ts';
 import { sendRequest } from './request.ts';
 import { runPoint } from './run-point.ts';
+import { scrapeMetrics } from './prometheus.ts';
 import type { BenchEndpoint, BenchPrompt, RequestRecord, Workload } from './types.ts';
 
 export interface SweepProgress {
@@ -33,6 +34,9 @@ export interface SweepOptions {
   onInflight?: (endpoint: number, at: number, count: number) => void;
   onTokens?: (endpoint: number, at: number, tokens: number) => void;
   fetch?: typeof fetch;
+  /** read the server's Prometheus /metrics during each point (default true) */
+  scrape?: boolean;
+  scrapeEveryMs?: number;
 }
 
 /** The same sweep point on every endpoint, then the next point: a noisy moment falls on all of them alike. */
@@ -65,6 +69,7 @@ export async function runSweep(o: SweepOptions): Promise<BenchResult[]> {
       if (signal.aborted) break;
       let failed = 0;
       progress(endpoint, 'running');
+      const scraper = o.scrape === false ? null : scrapeMetrics(endpoint.baseURL, endpoint.apiKey, o.scrapeEveryMs ?? 1000, o.fetch);
       const run = await runPoint({
         endpoint,
         api: w.api,
@@ -82,8 +87,10 @@ export async function runSweep(o: SweepOptions): Promise<BenchResult[]> {
         onTokens: o.onTokens && ((at, n) => o.onTokens!(ei, at, n)),
       });
       pointsDone++;
+      const server = await scraper?.stop();
       if (!run.records.length) continue;
       const result = aggregate(endpoint, w, concurrency, run);
+      result.server_metrics = server ?? null;
       results.push(result);
       o.onResult?.(result);
     }
