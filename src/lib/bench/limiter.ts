@@ -30,6 +30,13 @@ export class Slots {
     });
   }
 
+  /** Takes a slot only if one is free now. */
+  tryAcquire(): boolean {
+    if (this.#free <= 0) return false;
+    this.#free--;
+    return true;
+  }
+
   release(): void {
     const next = this.#waiting.shift();
     if (next) next();

@@ -1,4 +1,5 @@
 // The server's own view during a run: its Prometheus /metrics (vLLM and SGLang names) scraped beside the client's figures.
+import type { Slots } from './limiter.ts';
 import { serverRoot } from './server-check.ts';
 
 /** One metric family's samples summed over labels (one model per server in practice). */
@@ -50,14 +51,20 @@ export interface ServerMetrics {
   spec_decode_acceptance: number | null;
 }
 
-/** Scrapes /metrics every `everyMs` until stopped; `stop()` gives the summary. */
-export function scrapeMetrics(baseURL: string, apiKey?: string, everyMs = 1000, f: typeof fetch = fetch): { stop(): Promise<ServerMetrics> } {
+/**
+ * Scrapes /metrics every `everyMs` until stopped; `stop()` gives the summary. With `slots` (a page's connections
+ * to that host), a scrape goes only when one is free: one waiting in the browser's own queue would hold a
+ * benchmark request back where its TTFT would count the wait.
+ */
+export function scrapeMetrics(baseURL: string, apiKey?: string, everyMs = 1000, f: typeof fetch = fetch, slots?: Slots): { stop(): Promise<ServerMetrics> } {
   const url = `${serverRoot(baseURL)}/metrics`;
   const samples: Figures[] = [];
   let failure: string | null = null;
   let stopped = false;
+  let skipped = 0;
   let inFlight: Promise<void> = Promise.resolve();
   const once = async () => {
+    if (slots && !slots.tryAcquire()) return void skipped++;
     try {
       const res = await f(url, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(5000) });
       if (!res.ok) failure = `The endpoint has no Prometheus metrics (${url} answered HTTP ${res.status}); only the client's view is shown.`;
@@ -68,6 +75,8 @@ export function scrapeMetrics(baseURL: string, apiKey?: string, everyMs = 1000, 
       }
     } catch (err) {
       failure = `Could not read ${url} (${(err as Error).message}): the endpoint has no metrics there, or refuses this page (CORS). Only the client's view is shown.`;
+    } finally {
+      slots?.release();
     }
   };
   inFlight = once();
@@ -80,6 +89,9 @@ export function scrapeMetrics(baseURL: string, apiKey?: string, everyMs = 1000, 
       clearInterval(timer);
       await inFlight;
       await once();
+      // the first and last reads come before and after the run: without one in between there is no view of it
+      if (samples.length < 3 && skipped > 0)
+        return summarize([], `The page could not read ${url} during the run: every connection it may open to that host carried a benchmark request. The command line has no such limit.`);
       return summarize(samples, failure);
     },
   };

@@ -69,7 +69,7 @@ export async function runSweep(o: SweepOptions): Promise<BenchResult[]> {
       if (signal.aborted) break;
       let failed = 0;
       progress(endpoint, 'running');
-      const scraper = o.scrape === false ? null : scrapeMetrics(endpoint.baseURL, endpoint.apiKey, o.scrapeEveryMs ?? 1000, o.fetch);
+      const scraper = o.scrape === false ? null : scrapeMetrics(endpoint.baseURL, endpoint.apiKey, o.scrapeEveryMs ?? 1000, o.fetch, Number.isFinite(limiter.maxPerHost) ? limiter.slotsFor(endpoint.baseURL) : undefined);
       const run = await runPoint({
         endpoint,
         api: w.api,
