@@ -1,5 +1,5 @@
 // One benchmark request over fetch: the body each server takes, the stream read through the app's own SSE decoder and normalizer.
-import { isTokenEvent, type StreamEvent } from '../stream/events.ts';
+import type { StreamEvent } from '../stream/events.ts';
 import { StreamNormalizer } from '../stream/normalize.ts';
 import { SseDecoder, type SseMessage } from '../stream/sse.ts';
 import { droppedFailure, httpFailure } from '../engines/failures.ts';
@@ -20,17 +20,23 @@ export function apiUrl(endpoint: BenchEndpoint, api: BenchApi): string {
   return `${endpoint.baseURL.replace(/\/+$/, '')}/${api === 'chat' ? 'chat/completions' : 'completions'}`;
 }
 
+type RawChunk = { choices?: Array<{ delta?: Record<string, unknown> | null; text?: unknown; finish_reason?: unknown }> | null };
+
+/** Whether a server chunk carries generated text: counted as it arrives, before any display hold-back. */
+function carriesTokens(chunk: RawChunk): boolean {
+  const c = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+  if (!c) return false;
+  if (typeof c.text === 'string') return c.text !== '';
+  const d = c.delta;
+  if (!d) return false;
+  const nonEmpty = (v: unknown) => typeof v === 'string' && v !== '';
+  return nonEmpty(d.content) || nonEmpty(d.reasoning) || nonEmpty(d.reasoning_content) || (Array.isArray(d.tool_calls) && d.tool_calls.length > 0);
+}
+
 /** The completions API says `text` where chat says `delta.content`: one shape for the normalizer. */
-function asChatChunk(msg: SseMessage): SseMessage {
-  if (!msg.data.startsWith('{') || !msg.data.includes('"text"')) return msg;
-  try {
-    const chunk = JSON.parse(msg.data) as { choices?: Array<{ text?: unknown; finish_reason?: unknown }> };
-    if (!Array.isArray(chunk.choices)) return msg;
-    const choices = chunk.choices.map((c) => ({ delta: { content: typeof c.text === 'string' ? c.text : '' }, finish_reason: c.finish_reason ?? null }));
-    return { ...msg, data: JSON.stringify({ ...chunk, choices }) };
-  } catch {
-    return msg;
-  }
+function asChatChunk(chunk: RawChunk): RawChunk {
+  if (!Array.isArray(chunk.choices) || !chunk.choices.some((c) => typeof c.text === 'string')) return chunk;
+  return { ...chunk, choices: chunk.choices.map((c) => ({ delta: { content: typeof c.text === 'string' ? c.text : '' }, finish_reason: c.finish_reason ?? null })) };
 }
 
 export interface SendOptions {
@@ -104,24 +110,23 @@ export async function sendRequest(o: SendOptions): Promise<RequestRecord> {
   const normalizer = new StreamNormalizer();
   const reader = response.body.getReader();
   let lastChunkAt: number | null = null;
-  let tokenSeq = -1;
   let usageTokens: number | null = null;
   let lastCumulative = 0;
   let ended: Extract<StreamEvent, { type: 'error' }> | null | undefined;
 
+  // TTFT, ITL and chunks are read off the server's chunks as they arrive: the normalizer holds some text back for
+  // display (a newline that may open a tag), which would merge two chunks' gaps into one
+  const chunkArrived = (at: number): void => {
+    record.chunks++;
+    if (lastChunkAt === null) record.ttftMs = at - record.sentAt;
+    else record.itlMs.push(at - lastChunkAt);
+    lastChunkAt = at;
+    o.onTokens?.(at, 1);
+  };
   const take = (events: StreamEvent[]): void => {
     for (const e of events) {
-      if (isTokenEvent(e)) {
-        const visible = e.type === 'tool-call' ? e.argsDelta !== '' || !!e.name : e.text !== '';
-        if (!visible || e.seq === tokenSeq) continue;
-        tokenSeq = e.seq;
-        record.chunks++;
-        if (lastChunkAt === null) record.ttftMs = e.at - record.sentAt;
-        else record.itlMs.push(e.at - lastChunkAt);
-        lastChunkAt = e.at;
-        if (e.type !== 'reasoning' && record.ttfaMs === null) record.ttfaMs = e.at - record.sentAt;
-        o.onTokens?.(e.at, 1);
-      } else if (e.type === 'usage') {
+      if (e.type === 'content' || e.type === 'tool-call') record.ttfaMs ??= e.at - record.sentAt;
+      else if (e.type === 'usage') {
         usageTokens = e.completionTokens;
         record.promptTokens = e.promptTokens || null;
         // running totals (vLLM continuous stats, NIM) say how many tokens each chunk really held
@@ -133,17 +138,30 @@ export async function sendRequest(o: SendOptions): Promise<RequestRecord> {
       else if (e.type === 'done') ended = null;
     }
   };
+  const message = (msg: SseMessage, at: number): void => {
+    const data = msg.data;
+    if (msg.event === 'error' || msg.extra.error !== undefined || !data.startsWith('{')) return take(normalizer.push(msg, at));
+    let chunk: RawChunk;
+    try {
+      chunk = JSON.parse(data) as RawChunk;
+    } catch {
+      return take(normalizer.push(msg, at)); // the normalizer says it was malformed
+    }
+    if (chunk === null || typeof chunk !== 'object') return take(normalizer.push(msg, at));
+    if (carriesTokens(chunk)) chunkArrived(at);
+    take(normalizer.pushChunk(o.api === 'chat' ? chunk : asChatChunk(chunk), at));
+  };
 
   try {
     for (;;) {
       const { done, value } = await reader.read();
       const at = now();
       if (done) {
-        for (const msg of decoder.end()) take(normalizer.push(o.api === 'chat' ? msg : asChatChunk(msg), at));
+        for (const msg of decoder.end()) message(msg, at);
         take(normalizer.end(at));
         break;
       }
-      for (const msg of decoder.push(value)) take(normalizer.push(o.api === 'chat' ? msg : asChatChunk(msg), at));
+      for (const msg of decoder.push(value)) message(msg, at);
       if (normalizer.ended) break;
     }
   } catch (err) {
