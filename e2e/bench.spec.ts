@@ -26,11 +26,12 @@ async function pageResults(page: Page, query: string): Promise<Result[]> {
   return (JSON.parse((await result.getAttribute('data-json'))!) as { results: Result[] }).results;
 }
 
-function cli(args: string[]): Promise<Result[]> {
-  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
+/** Runs the command line; its results and the file it saved them to. */
+function cli(args: string[]): Promise<{ results: Result[]; file: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
   return new Promise((resolve, reject) =>
-    execFile('npx', ['tsx', 'scripts/bench.ts', ...args, '--save-result', out], { timeout: 90_000 }, (err, _stdout, stderr) =>
-      err ? reject(new Error(stderr)) : resolve((JSON.parse(readFileSync(out, 'utf8')) as { results: Result[] }).results),
+    execFile('npx', ['tsx', 'scripts/bench.ts', ...args, '--save-result', file], { timeout: 90_000 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(stderr)) : resolve({ results: (JSON.parse(readFileSync(file, 'utf8')) as { results: Result[] }).results, file }),
     ),
   );
 }
@@ -64,7 +65,7 @@ test('the command line and the page agree on the same scenario', async ({ page }
   test.setTimeout(180_000);
   // warm-up opens as many connections as the run uses, so that neither side counts opening one
   const args = { 'base-url': `${sim.url}/v1`, model: MODEL, concurrency: '4', 'input-len': '100', 'output-len': '40', 'num-prompts': '8', warmup: '4' };
-  const fromCli = await cli(Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
+  const { results: fromCli, file } = await cli(Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
   const fromPage = await pageResults(page, new URLSearchParams(args).toString());
   expect(fromPage).toHaveLength(1);
   const [c, p] = [fromCli[0]!, fromPage[0]!];
@@ -85,4 +86,9 @@ test('the command line and the page agree on the same scenario', async ({ page }
     expect(fromP / fromC, `${key}: page ${fromP} vs command line ${fromC}`).toBeGreaterThan(1 - slack);
     expect(fromP / fromC, `${key}: page ${fromP} vs command line ${fromC}`).toBeLessThan(1 + slack);
   }
+
+  // the page opens the command line's JSON: its table, and the same JSON back
+  await page.getByLabel('Open JSON').setInputFiles(file);
+  await expect(page.locator('.bench-table tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('bench-result')).toHaveAttribute('data-json', JSON.stringify({ results: fromCli }, null, 2));
 });

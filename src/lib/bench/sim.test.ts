@@ -141,3 +141,23 @@ describe("the server's side", () => {
     expect((await checkTokenize(`${sim.url}/ollama/v1`, model, text, 100)).status).toBe('none');
   }, 60_000);
 });
+
+describe('cancel', () => {
+  it('keeps what finished, marks the point cancelled, and does not count cancelled requests as failures', async () => {
+    const w = workload({ concurrency: [2], numPrompts: 6, outputLen: 10 });
+    const controller = new AbortController();
+    const r = (
+      await runSweep({
+        endpoints: [endpoint('/ttft=50,tps=100/v1')],
+        workload: w,
+        prompts: prompts(w),
+        signal: controller.signal,
+        onProgress: (p) => p.done >= 2 && controller.abort(),
+      })
+    )[0]!;
+    expect(r.cancelled).toBe(true);
+    expect(r.completed).toBeGreaterThanOrEqual(2);
+    expect(r.completed).toBeLessThan(6);
+    expect(r.failed).toBe(0);
+  }, 30_000);
+});
