@@ -1,21 +1,14 @@
-// The page's benchmark: runs a sweep with the shared core (6 requests per host and port), keeps live series, results and past runs.
+// The page's benchmark: runs a sweep with the shared core in a worker (6 requests per host and port), keeps live series, results and past runs.
 import type { BenchResult } from '../bench/aggregate.ts';
 import { parseEndpoints, parseWorkload, type ParamSource } from '../bench/params.ts';
-import { buildPrompts, checkPrompts, qwen3Tokenizer } from '../bench/prompts.ts';
-import { checkTokenize } from '../bench/server-check.ts';
-import { runSweep, type SweepProgress } from '../bench/sweep.ts';
+import type { LiveSeries, PageRunMessage, PageRunRequest } from '../bench/page-run.ts';
+import type { SweepProgress } from '../bench/sweep.ts';
 import type { BenchEndpoint, Workload } from '../bench/types.ts';
 
 /** A browser opens at most 6 HTTP/1.1 connections per host and port: the page holds the rest itself. */
 export const PAGE_MAX_PER_HOST = 6;
 
-/** One line of the live chart: seconds since the run began, output tokens/s over the last second, requests open. */
-export interface LiveSeries {
-  label: string;
-  t: number[];
-  tps: number[];
-  inflight: number[];
-}
+export type { LiveSeries };
 
 export interface PastBench {
   at: number;
@@ -32,7 +25,7 @@ export class BenchState {
   notes = $state<string[]>([]);
   error = $state<string | null>(null);
   past = $state.raw<PastBench[]>([]);
-  #controller: AbortController | null = null;
+  #cancel: (() => void) | null = null;
   #save: ((runs: PastBench[]) => void) | null;
 
   constructor(saved?: Promise<PastBench[] | undefined>, save?: (runs: PastBench[]) => void) {
@@ -56,70 +49,41 @@ export class BenchState {
     }
   }
 
-  async run(endpoints: BenchEndpoint[], workload: Workload): Promise<void> {
-    if (this.running) return;
-    const controller = (this.#controller = new AbortController());
+  /** Runs in a worker (prompts and streams off the main thread); resolves when the run ends. */
+  run(endpoints: BenchEndpoint[], workload: Workload): Promise<void> {
+    if (this.running) return Promise.resolve();
     this.status = 'running';
     this.results = [];
     this.notes = [];
     this.error = null;
-    const started = performance.now();
-    const series: LiveSeries[] = endpoints.map((e) => ({ label: e.label ?? e.baseURL, t: [], tps: [], inflight: [] }));
-    const tokens = endpoints.map(() => [] as Array<[number, number]>);
-    const open = endpoints.map(() => 0);
-    this.live = series;
-    // one point a second per endpoint: tokens in the last second, requests open now
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      series.forEach((s, i) => {
-        const recent = tokens[i]!.filter(([at]) => at > now - 1000);
-        tokens[i] = recent;
-        s.t.push((now - started) / 1000);
-        s.tps.push(recent.reduce((n, [, k]) => n + k, 0));
-        s.inflight.push(open[i]!);
-      });
-      this.live = [...series];
-    }, 1000);
-    try {
-      const tok = await qwen3Tokenizer();
-      let checked = false;
-      await runSweep({
-        endpoints,
-        workload,
-        maxPerHost: PAGE_MAX_PER_HOST,
-        signal: controller.signal,
-        onProgress: (p) => (this.progress = p),
-        onResult: (r) => (this.results = [...this.results, r]),
-        onInflight: (i, _at, n) => (open[i] = n),
-        onTokens: (i, at, n) => tokens[i]!.push([at, n]),
-        prompts: async (seed) => {
-          const prompts = await buildPrompts(workload, seed, tok);
-          const off = checkPrompts(prompts, tok);
-          if (off.length) this.notes = [...this.notes, `Some prompts are not their asked-for length: ${off.slice(0, 3).join('; ')}.`];
-          if (!checked) {
-            checked = true;
-            const first = prompts[0]!;
-            for (const e of endpoints) {
-              const c = await checkTokenize(e.baseURL, e.model, first.messages.map((m) => m.content).join(''), first.inputLen, e.apiKey);
-              this.notes = [...this.notes, `${e.label}: ${c.message}`];
-            }
-          }
-          return prompts;
-        },
-      });
-      this.status = controller.signal.aborted ? 'cancelled' : 'done';
-    } catch (err) {
-      this.status = 'failed';
-      this.error = `The benchmark stopped: ${(err as Error).message}`;
-    } finally {
-      clearInterval(ticker);
-      this.#controller = null;
-      if (this.results.length) this.#remember(this.results);
-    }
+    this.live = [];
+    const worker = new Worker(new URL('../bench/page-run.worker.ts', import.meta.url), { type: 'module' });
+    this.#cancel = () => worker.postMessage({ type: 'cancel' });
+    return new Promise((resolve) => {
+      const end = (status: Status, error?: string) => {
+        worker.terminate();
+        this.#cancel = null;
+        this.status = status;
+        if (error) this.error = error;
+        if (this.results.length) this.#remember(this.results);
+        resolve();
+      };
+      worker.onerror = (e) => end('failed', `The benchmark could not start: ${e.message || 'its worker failed to load'}. Reload the page.`);
+      worker.onmessage = (e: MessageEvent<PageRunMessage>) => {
+        const m = e.data;
+        if (m.type === 'progress') this.progress = m.progress;
+        else if (m.type === 'result') this.results = [...this.results, m.result];
+        else if (m.type === 'live') this.live = m.live;
+        else if (m.type === 'note') this.notes = [...this.notes, m.note];
+        else end(m.status, m.error);
+      };
+      const request: PageRunRequest = { endpoints: $state.snapshot(endpoints) as BenchEndpoint[], workload: $state.snapshot(workload) as Workload, maxPerHost: PAGE_MAX_PER_HOST };
+      worker.postMessage({ type: 'run', request });
+    });
   }
 
   cancel(): void {
-    this.#controller?.abort();
+    this.#cancel?.();
   }
 
   /** The same JSON the command line saves. */
