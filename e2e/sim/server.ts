@@ -6,6 +6,7 @@ import { WIRES, hex, type StreamCtx } from './dialects.ts';
 import { makePlan, rng, type ChatRequest } from './script.ts';
 import { checkToolMessages } from './tool-loop.ts';
 import { sleep, stepsFor, stream, usageOf } from './stream.ts';
+import { benchRoute, SimLoad } from './bench-routes.ts';
 
 export interface SimServer {
   url: string;
@@ -31,11 +32,12 @@ export function modelsFor(dialect: Dialect, servedName: string | null = null): s
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). Options in a URL prefix or header override `defaults`. */
 export async function startSim(defaults: Partial<SimOptions> = {}, port = 0): Promise<SimServer> {
   const base = { ...DEFAULT_OPTIONS, ...defaults };
+  const load = new SimLoad();
   const open = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     open.add(res);
     res.on('close', () => open.delete(res));
-    handle(req, res, base).catch((err: unknown) => {
+    handle(req, res, base, load).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`simulator failure: ${String(err)}`);
     });
@@ -57,7 +59,7 @@ export async function startSim(defaults: Partial<SimOptions> = {}, port = 0): Pr
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOptions, load: SimLoad): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const at = url.pathname.indexOf('/v1/');
   if (url.pathname === '/health') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -79,6 +81,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   const send = (status: number, body: object, extra: Record<string, string> = {}) =>
     void res.writeHead(status, { 'content-type': 'application/json', ...cors, ...extra }).end(JSON.stringify(body));
 
+  if (await benchRoute(req, res, route, opts, load, cors)) return;
   if (opts.apiKey && req.headers.authorization?.replace(/^bearer\s+/i, '') !== opts.apiKey)
     return send(401, wire.errorBody(401, 'Invalid API Key'));
 
@@ -112,7 +115,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
     speeds: { prefillMs: opts.ttftMs, tps: opts.tps },
     continuousUsage: opts.dialect === 'nim' || (opts.dialect.startsWith('vllm') && streamOptions?.continuous_usage_stats === true && includeUsage(opts.dialect, streamOptions)),
   };
-  if (request.stream === true) return stream(req, res, { opts, wire, plan, ctx, cors });
+  if (request.stream === true) return load.track(stream(req, res, { opts, wire, plan, ctx, cors }), opts.ttftMs);
 
   await sleep(opts.ttftMs + (plan.completionTokens / opts.tps) * 1000);
   const content = stepsFor(opts, plan).filter((s) => s.kind === 'content').map((s) => s.text).join('');
