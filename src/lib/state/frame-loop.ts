@@ -22,6 +22,8 @@ let sampledTick = -1;
 /** Render lag measurement for the benchmark: off unless asked for. */
 let measuring = false;
 const lags: number[] = [];
+/** when the newest data marked so far came off the network: the end lag counts from the last one */
+let newestReceivedAt = -Infinity;
 
 const raf: (cb: (t: number) => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(() => cb(performance.now()), 16);
@@ -31,6 +33,7 @@ const raf: (cb: (t: number) => void) => void =
  * `receivedAt` is when the data behind this change came off the network (for the render-lag measure).
  */
 export function markDirty(item: Flushable, receivedAt?: number): void {
+  if (measuring && receivedAt !== undefined && receivedAt > newestReceivedAt) newestReceivedAt = receivedAt;
   const oldest = dirty.get(item);
   dirty.set(item, oldest === undefined || (receivedAt !== undefined && receivedAt < oldest) ? receivedAt : oldest);
   if (scheduled) return;
@@ -97,10 +100,18 @@ export function setFlushRate(hz: number): void {
   if (hz > 0) flushHz = hz;
 }
 
-/** Starts recording, per frame, the time from the oldest data received to the frame after it was drawn. */
-export function measureRenderLag(): { lags: number[] } {
+/**
+ * Starts recording, per frame, the time from the oldest data received to the frame after it was drawn,
+ * and when the newest data came off the network (the last event of a stream, once all have ended).
+ */
+export function measureRenderLag(): { lags: number[]; readonly newestReceivedAt: number } {
   measuring = true;
-  return { lags };
+  return {
+    lags,
+    get newestReceivedAt() {
+      return newestReceivedAt;
+    },
+  };
 }
 
 /** Resolves in a task of its own: a long job split this way lets the page draw and take input in between. */
