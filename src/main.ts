@@ -58,8 +58,10 @@ async function reopen(saved: LoadedComparison, wanted?: () => boolean): Promise<
 }
 
 async function boot(): Promise<void> {
-  // read alongside the comparison; a read slower than the wait below still applies when it lands (see App)
-  const savedTheme = history.preference<'dark' | 'light'>('theme').catch(() => undefined);
+  // the theme's copy in localStorage draws the first screen without waiting for the database; where there is
+  // none yet (a choice saved before the copy existed), the database's applies when it answers (see App)
+  const themeNow = history.preferenceNow<'dark' | 'light'>('theme');
+  const savedTheme = themeNow ? Promise.resolve(themeNow) : history.preference<'dark' | 'light'>('theme').catch(() => undefined);
   if (link.panels.length) {
     for (const p of link.panels)
       comparison.addPanel({ endpoint: endpointOf(p), model: p.model, thinking: link.thinking, params: {} });
@@ -83,8 +85,8 @@ async function boot(): Promise<void> {
   }
   if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
   if (!link.send) comparison.draft = link.prompt;
-  // a short wait so the first paint is in the saved theme
-  await within(savedTheme, 300, undefined);
+  // with a setup link nothing waits for storage: the first screen is mounted in this task, and the database's
+  // answers come after it, in small tasks of their own (mounted in one of them, it took a frame of its own)
   mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { savedTheme } });
   comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
