@@ -15,6 +15,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 /** --start: the page opening and starting to stream (4 × 12,000 tokens at 300 tokens/s), every long frame listed */
 const start = args.includes('--start');
+/** --load: only the page opening (RUNS times), its long frames listed; with TASKS=1 each with its own CPU time */
+const loadOnly = args.includes('--load');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7) ?? (start ? '300x12000' : undefined); // e.g. --only=500x20000
 /** DIST=dir: serve another build (an older dist/ kept aside), to interleave runs of two builds */
 const DIST = process.env.DIST ?? 'dist';
@@ -30,10 +32,12 @@ const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 /** SLOWDOWN=n: each page's main thread runs n times slower (DevTools CPU throttling), to see a slower laptop on a fast machine */
 const SLOWDOWN = Math.max(1, Number(process.env.SLOWDOWN ?? 1));
 
-const scenarios: Array<[number, number]> = only
+const scenarios: Array<[number, number]> = loadOnly
+  ? []
+  : only
   ? [only.split('x').map(Number) as [number, number]]
   : [250, 500, 1000].flatMap((tps) => (quick ? [1000, 10000] : [1000, 10000, 50000]).map((tokens): [number, number] => [tps, tokens]));
-if (!only && !quick) scenarios.push([500, 20000]); // the budget case
+if (!only && !quick && !loadOnly) scenarios.push([500, 20000]); // the budget case
 
 const sim = await startSim({ ttftMs: 100, reasoningTokens: 0 });
 const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, build: { outDir: DIST }, logLevel: 'silent' });
@@ -49,8 +53,9 @@ try {
   console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
   console.log(await machine());
   if (SLOWDOWN > 1) console.log(`Each page's main thread slowed ${SLOWDOWN}× (DevTools CPU throttling)`);
-  console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
-  console.log(
+  if (loadOnly) for (let i = 0; i < RUNS; i++) await open();
+  else console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
+  if (scenarios.length) console.log(
     ['R tok/s', 'N tokens', 'load LoAF n', 'load LoAF ms', 'stream LoAF n', 'stream LoAF worst ms', 'stream frame p99 ms', 'end lag ms', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'browser CPU µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms', 'load LoAF CPU ms', 'stream LoAF CPU>50 n', 'stream LoAF worst CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
@@ -111,6 +116,37 @@ async function machine(): Promise<string> {
   return `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${product}; reference work in a page: sort 1M numbers ${ms[0].toFixed(0)} ms, lay out 2,000 paragraphs ${ms[1].toFixed(0)} ms (best of 5)`;
 }
 
+/** The app with its panels on the simulator, through its setup link. */
+function setupLink(tps: number, tokens: number): string {
+  const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
+  // REASONING=n: a thinking model that reasons n tokens (shown live) before its answer
+  const model = process.env.REASONING ? `Qwen/Qwen3-Next-80B-A3B-Thinking` : `Qwen/Qwen3-Next-80B-A3B-Instruct`;
+  const reasoning = process.env.REASONING ? `,reasoning=${process.env.REASONING}` : '';
+  for (let i = 0; i < PANELS; i++) q.append('panel', `${model}@${sim.url}/vllm,tps=${tps},answer=${tokens}${reasoning},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
+  return `${appUrl}?${q}`;
+}
+
+/**
+ * The page opening alone, its setup link given: its long frames until a second after the prompt shows (the
+ * idle-time warm-ups begin there), each with its own CPU time where TASKS=1 traces the page's tasks.
+ */
+async function open(): Promise<void> {
+  const page = await browser.newPage(1920, 1080);
+  await page.send('Page.addScriptToEvaluateOnNewDocument', { source: OBSERVE_LONG_FRAMES });
+  if (TASKS) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] } });
+  await page.goto(setupLink(300, 12000));
+  await page.waitFor(PROMPT, 30_000, 20);
+  await new Promise((r) => setTimeout(r, 1000));
+  // a moment of work between two marks: the page's renderer is the one that worked the most between them
+  const at = await page.evaluate<number>(`(() => { const at = performance.mark('bench-start').startTime; const end = performance.now() + 30; while (performance.now() < end); performance.mark('bench-end'); return at; })()`);
+  const frames = (await page.evaluate<LongFrame[]>('window.__loaf')).filter((f) => f.start < at);
+  if (TASKS) frameCpu(frames, (await stopTracing()) as TraceEvent[], at);
+  await page.close();
+  const own = frames.map((f) => f.cpu ?? NaN);
+  console.log(`Opening: ${frames.length} long frames, ${total(frames).toFixed(0)} ms${TASKS ? `; the page's own CPU in them ${own.reduce((a, b) => a + b, 0).toFixed(0)} ms, at most ${Math.max(0, ...own).toFixed(0)} ms in one` : ''}`);
+  for (const f of frames) console.log(describe('load', f, { firstText: NaN, allDone: NaN }, names));
+}
+
 type Result = Awaited<ReturnType<typeof run>>;
 
 /** A result as the table's columns after the case's own two. */
@@ -137,12 +173,7 @@ async function run(tps: number, tokens: number) {
   // traced from before the navigation, so that each long frame of the load gets its CPU time too
   const categories = [...new Set([...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])])];
   if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
-  const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
-  // REASONING=n: a thinking model that reasons n tokens (shown live) before its answer
-  const model = process.env.REASONING ? `Qwen/Qwen3-Next-80B-A3B-Thinking` : `Qwen/Qwen3-Next-80B-A3B-Instruct`;
-  const reasoning = process.env.REASONING ? `,reasoning=${process.env.REASONING}` : '';
-  for (let i = 0; i < PANELS; i++) q.append('panel', `${model}@${sim.url}/vllm,tps=${tps},answer=${tokens}${reasoning},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
-  await page.goto(`${appUrl}?${q}`);
+  await page.goto(setupLink(tps, tokens));
   await page.waitFor(PROMPT, 30_000);
   await page.send('Performance.enable');
   if (process.env.PROFILE) {
