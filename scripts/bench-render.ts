@@ -137,8 +137,11 @@ async function open(): Promise<void> {
   await page.goto(setupLink(300, 12000));
   await page.waitFor(PROMPT, 30_000, 20);
   await new Promise((r) => setTimeout(r, 1000));
-  // a moment of work between two marks: the page's renderer is the one that worked the most between them
-  const at = await page.evaluate<number>(`(() => { const at = performance.mark('bench-start').startTime; const end = performance.now() + 30; while (performance.now() < end); performance.mark('bench-end'); return at; })()`);
+  // a task of 30 ms between two marks: the page's renderer is the one that worked the most between them
+  const at = await page.evaluate<number>(`new Promise((resolve) => {
+    const at = performance.mark('bench-start').startTime;
+    setTimeout(() => { const end = performance.now() + 30; while (performance.now() < end); performance.mark('bench-end'); resolve(at); });
+  })`);
   const frames = (await page.evaluate<LongFrame[]>('window.__loaf')).filter((f) => f.start < at);
   if (TASKS) frameCpu(frames, (await stopTracing()) as TraceEvent[], at);
   await page.close();
