@@ -249,4 +249,34 @@ test('the theme a person picks outlives the page', async ({ page, sim }) => {
   await page.reload();
   await expect(page.getByTestId('prompt')).toBeVisible();
   await expect(html).toHaveAttribute('data-theme', chosen);
+  // a choice saved before the page kept a copy of it at hand: the database's answer applies when it comes
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', chosen);
+});
+
+test('the first screen does not wait for storage; the history is read when it opens, and says so meanwhile', async ({ page, sim }) => {
+  const setup = [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }];
+  await openApp(page, setup);
+  await send(page, 'Saved before');
+  await expect(panels(page).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const release = await holdStorage(page);
+  await openApp(page, setup);
+  await expect(panels(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'History' }).click();
+  const sidebar = page.getByTestId('history');
+  await expect(sidebar.getByTestId('history-empty')).toHaveText('Reading saved comparisons…');
+  await release();
+  await expect(sidebar.getByTestId('history-item').locator('.title')).toHaveText(['Saved before']);
+});
+
+test('a comparison saved in another tab since this page opened is in its history', async ({ page, sim, context }) => {
+  const setup = [{ model: INSTRUCT, endpoint: `${sim.url}/vllm/v1` }];
+  await openApp(page, setup);
+  const other = await context.newPage();
+  await openApp(other, setup);
+  await send(other, 'Asked in another tab');
+  await expect(panels(other).first().getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByTestId('history').getByTestId('history-item').locator('.title')).toHaveText(['Asked in another tab']);
 });

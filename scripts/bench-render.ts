@@ -8,10 +8,19 @@ import { preview } from 'vite';
 import { startSim } from '../e2e/sim/server.ts';
 import { percentile } from '../src/lib/metrics/sorted-sample.ts';
 import { Browser, type Page } from './cdp.ts';
+import { frameCpu, pageLongTasks, type TraceEvent } from './page-tasks.ts';
+import { byPhase, describe, OBSERVE_LONG_FRAMES, SourceNames, total, watchPhases, type LongFrame, type Phases } from './long-frames.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7); // e.g. --only=500x20000
+/** --start: the page opening and starting to stream (4 × 12,000 tokens at 300 tokens/s), every long frame listed */
+const start = args.includes('--start');
+/** --load: only the page opening (RUNS times), its long frames listed; with TASKS=1 each with its own CPU time */
+const loadOnly = args.includes('--load');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7) ?? (start ? '300x12000' : undefined); // e.g. --only=500x20000
+/** DIST=dir: serve another build (an older dist/ kept aside), to interleave runs of two builds */
+const DIST = process.env.DIST ?? 'dist';
+const names = new SourceNames(join(DIST, 'assets'));
 const PANELS = Number(process.env.PANELS ?? 4);
 /** every panel done, with its final render (the whole text once, in idle time) on screen */
 const ALL_FINAL = `document.querySelectorAll('[data-testid="panel"] [data-testid="answer"][data-final="true"]').length === ${PANELS}`;
@@ -23,13 +32,15 @@ const PROMPT = `document.querySelector('[data-testid="prompt"]')`;
 /** SLOWDOWN=n: each page's main thread runs n times slower (DevTools CPU throttling), to see a slower laptop on a fast machine */
 const SLOWDOWN = Math.max(1, Number(process.env.SLOWDOWN ?? 1));
 
-const scenarios: Array<[number, number]> = only
+const scenarios: Array<[number, number]> = loadOnly
+  ? []
+  : only
   ? [only.split('x').map(Number) as [number, number]]
   : [250, 500, 1000].flatMap((tps) => (quick ? [1000, 10000] : [1000, 10000, 50000]).map((tokens): [number, number] => [tps, tokens]));
-if (!only && !quick) scenarios.push([500, 20000]); // the budget case
+if (!only && !quick && !loadOnly) scenarios.push([500, 20000]); // the budget case
 
 const sim = await startSim({ ttftMs: 100, reasoningTokens: 0 });
-const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, logLevel: 'silent' });
+const server = await preview({ preview: { host: '127.0.0.1', port: 0 }, build: { outDir: DIST }, logLevel: 'silent' });
 const appUrl = server.resolvedUrls!.local[0]!;
 const browser = await Browser.launch();
 // The simulator stands in for a server on another machine: it runs in this process, so once Chromium has
@@ -42,9 +53,10 @@ try {
   console.log(`Initial JavaScript (gzipped, before any model is chosen): ${(await initialJs()).toFixed(1)} KB`);
   console.log(await machine());
   if (SLOWDOWN > 1) console.log(`Each page's main thread slowed ${SLOWDOWN}× (DevTools CPU throttling)`);
-  console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
-  console.log(
-    ['R tok/s', 'N tokens', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'browser CPU µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms'] : [])].join('\t'),
+  if (loadOnly) for (let i = 0; i < RUNS; i++) await open();
+  else console.log(`\n${PANELS} panels, answers of N tokens at R tokens/s each (vLLM dialect, 1 token per chunk; simulator at nice ${SIM_NICE})\n`);
+  if (scenarios.length) console.log(
+    ['R tok/s', 'N tokens', 'load LoAF n', 'load LoAF ms', 'stream LoAF n', 'stream LoAF worst ms', 'stream frame p99 ms', 'end lag ms', 'LoAF n', 'LoAF total ms', 'LoAF worst ms', 'frame p50 ms', 'frame p99 ms', 'lag p50 ms', 'lag p99 ms', 'lag max ms', 'busy %', 'µs/token', 'browser CPU µs/token', 'heap MB', 'reopen ms', 'reopen LoAF n', 'reopen LoAF worst ms', ...(TASKS ? ['tasks>50ms n', 'on core %', 'all tasks on core %', 'tasks>50ms CPU n', 'worst task CPU ms', 'load LoAF CPU ms', 'stream LoAF CPU>50 n', 'stream LoAF worst CPU ms'] : [])].join('\t'),
   );
   for (const [tps, tokens] of scenarios) {
     const results: Result[] = [];
@@ -73,7 +85,7 @@ async function initialJs(): Promise<number> {
   await page.waitFor(PROMPT, 30_000);
   const loaded = await page.evaluate<string[]>(`performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.split('/').at(-1))`);
   await page.close();
-  const dist = join(process.cwd(), 'dist', 'assets');
+  const dist = join(DIST, 'assets');
   const files = readdirSync(dist).filter((f) => f.endsWith('.js') && loaded.includes(f));
   return files.reduce((kb, f) => kb + gzipSync(readFileSync(join(dist, f))).length / 1024, 0);
 }
@@ -104,12 +116,51 @@ async function machine(): Promise<string> {
   return `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${product}; reference work in a page: sort 1M numbers ${ms[0].toFixed(0)} ms, lay out 2,000 paragraphs ${ms[1].toFixed(0)} ms (best of 5)`;
 }
 
+/** The app with its panels on the simulator, through its setup link. */
+function setupLink(tps: number, tokens: number): string {
+  const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
+  // REASONING=n: a thinking model that reasons n tokens (shown live) before its answer
+  const model = process.env.REASONING ? `Qwen/Qwen3-Next-80B-A3B-Thinking` : `Qwen/Qwen3-Next-80B-A3B-Instruct`;
+  const reasoning = process.env.REASONING ? `,reasoning=${process.env.REASONING}` : '';
+  for (let i = 0; i < PANELS; i++) q.append('panel', `${model}@${sim.url}/vllm,tps=${tps},answer=${tokens}${reasoning},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
+  return `${appUrl}?${q}`;
+}
+
+/**
+ * The page opening alone, its setup link given: its long frames until a second after the prompt shows (the
+ * idle-time warm-ups begin there), each with its own CPU time where TASKS=1 traces the page's tasks.
+ */
+async function open(): Promise<void> {
+  const page = await browser.newPage(1920, 1080);
+  await page.send('Page.addScriptToEvaluateOnNewDocument', { source: OBSERVE_LONG_FRAMES });
+  if (TASKS) await browser.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] } });
+  await page.goto(setupLink(300, 12000));
+  await page.waitFor(PROMPT, 30_000, 20);
+  await new Promise((r) => setTimeout(r, 1000));
+  // a task of 30 ms between two marks: the page's renderer is the one that worked the most between them
+  const at = await page.evaluate<number>(`new Promise((resolve) => {
+    const at = performance.mark('bench-start').startTime;
+    setTimeout(() => { const end = performance.now() + 30; while (performance.now() < end); performance.mark('bench-end'); resolve(at); });
+  })`);
+  const frames = (await page.evaluate<LongFrame[]>('window.__loaf')).filter((f) => f.start < at);
+  if (TASKS) frameCpu(frames, (await stopTracing()) as TraceEvent[], at);
+  await page.close();
+  const own = frames.map((f) => f.cpu ?? NaN);
+  console.log(`Opening: ${frames.length} long frames, ${total(frames).toFixed(0)} ms${TASKS ? `; the page's own CPU in them ${own.reduce((a, b) => a + b, 0).toFixed(0)} ms, at most ${Math.max(0, ...own).toFixed(0)} ms in one` : ''}`);
+  for (const f of frames) console.log(describe('load', f, { firstText: NaN, allDone: NaN }, names));
+}
+
 type Result = Awaited<ReturnType<typeof run>>;
 
 /** A result as the table's columns after the case's own two. */
 function row(r: Result): string[] {
-  const tasks = r.longTasks ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0)] : [];
-  return [r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.browserUsPerToken.toFixed(0), r.heapMB.toFixed(1), r.reopen.ms.toFixed(0), r.reopen.loafCount, r.reopen.loafWorst.toFixed(0), ...tasks].map(String);
+  // the long frames' own CPU time: the page's work in them, without the waiting for a core
+  const cpu = (frames: LongFrame[]) => frames.map((f) => f.cpu ?? NaN);
+  const tasks = r.longTasks
+    ? [r.longTasks.count, (r.longTasks.onCore * 100).toFixed(0), (r.longTasks.allOnCore * 100).toFixed(0), r.longTasks.cpuOver50, r.longTasks.cpuWorst.toFixed(0),
+       cpu(r.load).reduce((a, b) => a + b, 0).toFixed(0), cpu(r.streaming).filter((ms) => ms > 50).length, Math.max(0, ...cpu(r.streaming)).toFixed(0)]
+    : [];
+  return [r.load.length, total(r.load).toFixed(0), r.streaming.length, Math.max(0, ...r.streaming.map((f) => f.duration)).toFixed(0), r.streamFrameP99.toFixed(1), r.endLag.toFixed(0), r.loafCount, r.loafTotal.toFixed(0), r.loafWorst.toFixed(0), r.frameP50.toFixed(1), r.frameP99.toFixed(1), r.lagP50.toFixed(1), r.lagP99.toFixed(1), r.lagMax.toFixed(1), (r.busy * 100).toFixed(1), r.usPerToken.toFixed(1), r.browserUsPerToken.toFixed(0), r.heapMB.toFixed(1), r.reopen.ms.toFixed(0), r.reopen.loafCount, r.reopen.loafWorst.toFixed(0), ...tasks].map(String);
 }
 
 async function run(tps: number, tokens: number) {
@@ -117,23 +168,15 @@ async function run(tps: number, tokens: number) {
   if (SLOWDOWN > 1) await page.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
   // a string, not a function: tsx would wrap named functions in a helper the page does not have
   await page.send('Page.addScriptToEvaluateOnNewDocument', { source: `
-    window.__loaf = [];
     window.__frames = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        const top = [...e.scripts].sort((a, b) => b.duration - a.duration)[0];
-        window.__loaf.push({ duration: e.duration, start: e.startTime, render: e.duration - (e.renderStart - e.startTime),
-          script: top ? top.invoker + ' ' + top.sourceFunctionName + ' ' + top.duration.toFixed(0) + 'ms' : '' });
-      }
-    }).observe({ type: 'long-animation-frame', buffered: false });
+    ${OBSERVE_LONG_FRAMES}
     ${process.env.CSS ? `addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('style'), { textContent: ${JSON.stringify(process.env.CSS)} })));` : ''}
   ` });
-  const q = new URLSearchParams({ perf: '1', ...(process.env.HZ ? { hz: process.env.HZ } : {}) });
-  // REASONING=n: a thinking model that reasons n tokens (shown live) before its answer
-  const model = process.env.REASONING ? `Qwen/Qwen3-Next-80B-A3B-Thinking` : `Qwen/Qwen3-Next-80B-A3B-Instruct`;
-  const reasoning = process.env.REASONING ? `,reasoning=${process.env.REASONING}` : '';
-  for (let i = 0; i < PANELS; i++) q.append('panel', `${model}@${sim.url}/vllm,tps=${tps},answer=${tokens}${reasoning},tpc=${process.env.TPC ?? 1},seed=${i + 1}/v1`);
-  await page.goto(`${appUrl}?${q}`);
+  // TASKS=1: the page's tasks (category toplevel), whose wall and CPU times tell its own work from waiting for a core;
+  // traced from before the navigation, so that each long frame of the load gets its CPU time too
+  const categories = [...new Set([...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])])];
+  if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
+  await page.goto(setupLink(tps, tokens));
   await page.waitFor(PROMPT, 30_000);
   await page.send('Performance.enable');
   if (process.env.PROFILE) {
@@ -144,9 +187,6 @@ async function run(tps: number, tokens: number) {
     await page.send('HeapProfiler.enable');
     await page.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
-  // TASKS=1: the page's tasks (category toplevel), whose wall and CPU times tell its own work from waiting for a core
-  const categories = [...new Set([...(TASKS ? ['toplevel', 'blink.user_timing'] : []), ...(process.env.TRACE ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing', ...(process.env.TRACE_CATS?.split(',') ?? [])] : [])])];
-  if (categories.length) await browser.send('Tracing.start', { traceConfig: { includedCategories: categories } });
   const before = await taskSeconds(page);
   const cpuBefore = browser.cpuSeconds();
   const start = Date.now();
@@ -157,6 +197,7 @@ async function run(tps: number, tokens: number) {
   // frame intervals are counted from Enter: a frame loop from the start would keep the page from ever being
   // idle, which a person's page is while they type (and the app uses that time to warm up)
   await page.evaluate(`requestAnimationFrame(function tick(t) { window.__frames.push(t); requestAnimationFrame(tick); })`);
+  await page.evaluate(watchPhases(PANELS));
   await page.press('Enter');
   /** tokens each panel streams: the reasoning, then the answer */
   const perPanel = tokens + Number(process.env.REASONING ?? 0);
@@ -166,8 +207,8 @@ async function run(tps: number, tokens: number) {
   const cpuSeconds = browser.cpuSecondsSince(cpuBefore);
   await page.evaluate(`performance.mark('bench-end')`);
   // read before the profilers stop: stopping them takes the page's main thread for a while
-  const data = await page.evaluate<{ loafDetail: Array<{ duration: number; start: number; render: number; script: string }>; frames: number[]; lags: number[] }>(
-    `({ loafDetail: window.__loaf, frames: window.__frames, lags: window.__renderLag.lags })`,
+  const data = await page.evaluate<{ loafDetail: LongFrame[]; frames: number[]; lags: number[]; phases: Phases; newestReceivedAt: number }>(
+    `({ loafDetail: window.__loaf, frames: window.__frames, lags: window.__renderLag.lags, phases: window.__phases, newestReceivedAt: window.__renderLag.newestReceivedAt })`,
   );
   if (process.env.PROFILE) {
     const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
@@ -176,7 +217,8 @@ async function run(tps: number, tokens: number) {
   if (process.env.ALLOC) writeFileSync(process.env.ALLOC, JSON.stringify((await page.send<{ profile: unknown }>('HeapProfiler.stopSampling')).profile));
   const traceEvents = categories.length ? await stopTracing() : [];
   if (process.env.TRACE) writeFileSync(process.env.TRACE, JSON.stringify({ traceEvents }));
-  const longTasks = TASKS ? pageLongTasks(traceEvents as TraceEvent[]) : null;
+  const longTasks = TASKS ? pageLongTasks(traceEvents as TraceEvent[], Boolean(process.env.DEBUG)) : null;
+  if (TASKS) frameCpu(data.loafDetail, traceEvents as TraceEvent[], sentAt);
   // what the page holds once it is all on screen and saved (the last save lands within half a second)
   await new Promise((r) => setTimeout(r, 1000));
   await page.send('HeapProfiler.collectGarbage');
@@ -185,11 +227,26 @@ async function run(tps: number, tokens: number) {
   // frames of the page load are not the streaming's
   const loaf = data.loafDetail.filter((l) => l.start >= sentAt);
   await page.close();
-  if (process.env.DEBUG) for (const l of loaf) console.log(`  long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms (rendering ${l.render.toFixed(0)} ms) ${l.script}`);
+  const phases = byPhase(data.loafDetail, data.phases);
+  if (process.env.DEBUG || start) {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`  typing from ${s(sentAt)}, first answer text ${s(data.phases.firstText)}, every panel done ${s(data.phases.allDone)} (from the navigation)`);
+  }
+  if (process.env.DEBUG || start)
+    for (const phase of ['load', 'streaming', 'after'] as const) for (const f of phases[phase]) console.log(describe(phase, f, data.phases, names));
   const intervals = data.frames.slice(1).map((t, i) => t - data.frames[i]!).sort((a, b) => a - b);
+  // the frames from the one that drew the first answer text until every panel showed done
+  // (a frame's time is when it began, before the text went in)
+  const firstFrame = Math.max(0, data.frames.findLastIndex((t) => t <= data.phases.firstText));
+  const streamFrames = data.frames.slice(firstFrame).filter((t) => t <= data.phases.allDone);
+  const streamIntervals = streamFrames.slice(1).map((t, i) => t - streamFrames[i]!).sort((a, b) => a - b);
   const lags = [...data.lags].sort((a, b) => a - b);
   const p = (xs: number[], q: number) => (xs.length ? percentile(xs, q) : NaN);
   return {
+    ...phases,
+    streamFrameP99: p(streamIntervals, 99),
+    /** from the last event off the network to every panel showing done */
+    endLag: data.phases.allDone - data.newestReceivedAt,
     loafCount: loaf.length,
     loafTotal: loaf.reduce((a, l) => a + l.duration, 0),
     loafWorst: Math.max(0, ...loaf.map((l) => l.duration)),
@@ -207,46 +264,6 @@ async function run(tps: number, tokens: number) {
   };
 }
 
-interface TraceEvent {
-  ph: string;
-  name: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/**
- * The page's main-thread tasks over 50 ms, and the share of their time the thread ran on a core (its CPU
- * time over its wall time), beside that share for all its tasks. On a machine short of cores the rest is
- * the thread waiting for one: a long frame there is the machine's as much as the page's. Then the tasks
- * whose CPU time alone passes 50 ms, and the longest: the page's own share of its long frames.
- */
-function pageLongTasks(events: TraceEvent[]): { count: number; onCore: number; allOnCore: number; cpuOver50: number; cpuWorst: number } {
-  // between the page's marks: not the page load before, nor the profilers stopping after
-  const mark = (name: string) => events.find((e) => e.name === name && e.ph !== 'M')?.ts ?? NaN;
-  const [from, to] = [mark('bench-start'), mark('bench-end')];
-  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const tasks = new Map<string, TraceEvent[]>();
-  for (const e of events) {
-    const thread = `${e.pid}:${e.tid}`;
-    if (e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || !mainThreads.has(thread) || !(e.ts >= from && e.ts <= to)) continue;
-    if (!tasks.has(thread)) tasks.set(thread, []);
-    tasks.get(thread)!.push(e);
-  }
-  // the page under test is the renderer that worked the most
-  const wall = (ts: TraceEvent[]) => ts.reduce((sum, t) => sum + (t.dur ?? 0), 0);
-  const page = [...tasks.values()].sort((a, b) => wall(b) - wall(a))[0] ?? [];
-  const long = page.filter((t) => (t.dur ?? 0) > 50_000);
-  const onCore = (ts: TraceEvent[]) => (ts.length ? ts.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / wall(ts) : NaN);
-  // what the page's own work would take with a core to itself
-  const cpu = page.map((t) => (t.tdur ?? 0) / 1000);
-  if (process.env.DEBUG) for (const t of page.filter((t) => (t.tdur ?? 0) > 40_000)) console.log(`  task at ${((t.ts - from) / 1e6).toFixed(2)} s: ${((t.dur ?? 0) / 1000).toFixed(0)} ms, CPU ${((t.tdur ?? 0) / 1000).toFixed(0)} ms`);
-  return { count: long.length, onCore: onCore(long), allOnCore: onCore(page), cpuOver50: cpu.filter((ms) => ms > 50).length, cpuWorst: Math.max(0, ...cpu) };
-}
-
 /**
  * The page opened again, as after a reload: the comparison comes back from storage, every answer
  * replayed from its saved events and rendered anew. How long until all are final (from the navigation),
@@ -256,9 +273,9 @@ async function reopenFromHistory(page: Page): Promise<{ ms: number; loafCount: n
   await page.evaluate('window.__before = true');
   await page.goto(appUrl);
   await page.waitFor(`!window.__before && ${ALL_FINAL}`, 120_000, 50);
-  const { ms, loaf } = await page.evaluate<{ ms: number; loaf: Array<{ duration: number; start: number; script: string }> }>(`({ ms: performance.now(), loaf: window.__loaf })`);
+  const { ms, loaf } = await page.evaluate<{ ms: number; loaf: LongFrame[] }>(`({ ms: performance.now(), loaf: window.__loaf })`);
   if (process.env.DEBUG) console.log('  reopened, blocks per answer:', await page.evaluate(`[...document.querySelectorAll('[data-testid="answer"]')].map((a) => a.querySelectorAll('.md-block').length).join(' ')`));
-  if (process.env.DEBUG) for (const l of loaf) console.log(`  reopening, long frame at ${(l.start / 1000).toFixed(2)} s: ${l.duration.toFixed(0)} ms ${l.script}`);
+  if (process.env.DEBUG) for (const l of loaf) console.log(describe('reopening', l, { firstText: NaN, allDone: NaN }, names));
   return { ms, loafCount: loaf.length, loafWorst: Math.max(0, ...loaf.map((l) => l.duration)) };
 }
 

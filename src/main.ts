@@ -60,6 +60,17 @@ function within<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
   return Promise.race([promise, new Promise<T>((r) => setTimeout(() => r(otherwise), ms))]);
 }
 
+/**
+ * Resolves once the browser has drawn a frame after this point, so that what comes next gets a frame of its own
+ * (a hidden tab draws none: a timer stands in).
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
+
 /** What a person can change before sending: the panels and the system prompt. */
 function setupOf(c: Comparison): string {
   const { panels, system } = storedComparison(c);
@@ -72,8 +83,10 @@ async function reopen(saved: LoadedComparison, wanted?: () => boolean): Promise<
 }
 
 async function boot(): Promise<void> {
-  // read alongside the comparison; a read slower than the wait below still applies when it lands (see App)
-  const savedTheme = history.preference<'dark' | 'light'>('theme').catch(() => undefined);
+  // the theme's copy in localStorage draws the first screen without waiting for the database; where there is
+  // none yet (a choice saved before the copy existed), the database's applies when it answers (see App)
+  const themeNow = history.preferenceNow<'dark' | 'light'>('theme');
+  const savedTheme = themeNow ? Promise.resolve(themeNow) : history.preference<'dark' | 'light'>('theme').catch(() => undefined);
   if (link.panels.length) {
     for (const p of link.panels)
       comparison.addPanel({ endpoint: endpointOf(p), model: p.model, thinking: link.thinking, params: {} });
@@ -106,8 +119,14 @@ async function boot(): Promise<void> {
   // a link's MCP servers are there to be used: agent mode comes on with them
   if (link.mcp.length) comparison.agent.setOn(true);
   if (!link.send) comparison.draft = link.prompt;
-  // a short wait so the first paint is in the saved theme (and, in kiosk mode, already locked)
-  await Promise.all([within(savedTheme, 300, undefined), within(siteRead, 1500, undefined)]);
+  // with a setup link nothing waits for storage (mounted in its answer, the first screen took a frame of its
+  // own there). Nor is it built in the frame that evaluated this module: each alone stays under 50 ms of a
+  // 2-core machine's time, together they made one long frame of 60-70 ms. The page's colours come first.
+  // Without a link the page has waited for storage already; it waits for the site file too, so that a
+  // stand's kiosk mode is locked from the first paint (?kiosk=1 is known at once either way).
+  document.documentElement.dataset.theme = themeNow ?? (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark');
+  if (!link.panels.length) await within(siteRead, 1500, undefined);
+  await afterPaint();
   mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history, site, mcp), props: { savedTheme } });
   site.startIdleReset(comparison);
   void siteRead.then(() => site.startIdleReset(comparison));

@@ -25,9 +25,14 @@ export function followBottom(hold: () => boolean = () => false): (scroller: HTML
     const observer = new ResizeObserver(() => {
       if (following && !hold()) toBottom();
     });
-    // the hold ends: to the bottom now, even if the last growth was out of sight (content-visibility) and resized nothing
+    // the hold ends: to the bottom now, even if the last growth was out of sight (content-visibility) and resized nothing.
+    // Only when it ends: at the start the observer's first report does it after layout, where reading the height
+    // here made every panel's first render lay out the whole page in the middle of the mount.
+    let held = false;
     $effect(() => {
-      if (!hold() && following) toBottom();
+      const now = hold();
+      if (held && !now && following) toBottom();
+      held = now;
     });
     if (scroller.firstElementChild) observer.observe(scroller.firstElementChild);
     scroller.addEventListener('scroll', onscroll, { passive: true });

@@ -4,22 +4,27 @@ import { inSpareTime, whenIdle } from './frame-loop.ts';
 describe('inSpareTime', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('runs one step per long idle period, in order, and none in the short idle moments between frames', () => {
+  it('runs steps in order while a long idle period has 40 ms left, and none in the short idle moments between frames', () => {
     const waiting: Array<(deadline: { timeRemaining(): number }) => void> = [];
     vi.stubGlobal('requestIdleCallback', (cb: (deadline: { timeRemaining(): number }) => void) => waiting.push(cb));
     const ran: string[] = [];
-    inSpareTime(['a', 'b', 'c'].map((name) => () => ran.push(name)));
-    const idle = (ms: number) => waiting.shift()!({ timeRemaining: () => ms });
+    /** ms spent in the current idle period: each step takes 4 */
+    let spent = 0;
+    inSpareTime(['a', 'b', 'c', 'd', 'e'].map((name) => () => ((spent += 4), ran.push(name))));
+    const idle = (ms: number) => {
+      spent = 0;
+      waiting.shift()!({ timeRemaining: () => ms - spent });
+    };
 
     idle(12); // a page that draws frames: 16 ms between them at most
     idle(8);
     expect(ran).toEqual([]);
-    idle(49);
-    expect(ran).toEqual(['a']);
-    idle(50);
-    idle(3);
-    idle(45);
+    idle(50); // 50, 46, 42 left: three steps start; at 38 the rest waits
     expect(ran).toEqual(['a', 'b', 'c']);
+    idle(3);
+    expect(ran).toEqual(['a', 'b', 'c']);
+    idle(49);
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(waiting).toEqual([]); // done: it stops asking
   });
 

@@ -22,6 +22,8 @@ let sampledTick = -1;
 /** Render lag measurement for the benchmark: off unless asked for. */
 let measuring = false;
 const lags: number[] = [];
+/** when the newest data marked so far came off the network: the end lag counts from the last one */
+let newestReceivedAt = -Infinity;
 
 const raf: (cb: (t: number) => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(() => cb(performance.now()), 16);
@@ -31,6 +33,7 @@ const raf: (cb: (t: number) => void) => void =
  * `receivedAt` is when the data behind this change came off the network (for the render-lag measure).
  */
 export function markDirty(item: Flushable, receivedAt?: number): void {
+  if (measuring && receivedAt !== undefined && receivedAt > newestReceivedAt) newestReceivedAt = receivedAt;
   const oldest = dirty.get(item);
   dirty.set(item, oldest === undefined || (receivedAt !== undefined && receivedAt < oldest) ? receivedAt : oldest);
   if (scheduled) return;
@@ -97,10 +100,18 @@ export function setFlushRate(hz: number): void {
   if (hz > 0) flushHz = hz;
 }
 
-/** Starts recording, per frame, the time from the oldest data received to the frame after it was drawn. */
-export function measureRenderLag(): { lags: number[] } {
+/**
+ * Starts recording, per frame, the time from the oldest data received to the frame after it was drawn,
+ * and when the newest data came off the network (the last event of a stream, once all have ended).
+ */
+export function measureRenderLag(): { lags: number[]; readonly newestReceivedAt: number } {
   measuring = true;
-  return { lags };
+  return {
+    lags,
+    get newestReceivedAt() {
+      return newestReceivedAt;
+    },
+  };
 }
 
 /** Resolves in a task of its own: a long job split this way lets the page draw and take input in between. */
@@ -148,16 +159,21 @@ export function whenIdle(task: (timeLeft: () => number) => void): void {
   });
 }
 
+/** ms an idle period must still have for a step of optional work to start in it */
+const SPARE_MS = 40;
+
 /**
- * Optional work (warming caches) in spare time: one step per idle period, and only in a long one, which
- * a page that is drawing (a stream, an animation) never has; unlike `whenIdle`, nothing forces a step, and
- * a browser that cannot tell idle time (no `requestIdleCallback`) skips it.
+ * Optional work (warming caches) in spare time, only in a long idle period, which a page that is drawing (a
+ * stream, an animation) never has: a step starts while the period has 40 ms left, so a period holds several
+ * small steps (the warm-ups are about 60 steps, most under a millisecond: one per period of at most 50 ms took
+ * 3 s of an idle page, and a prompt sent sooner met cold code). Unlike `whenIdle`, nothing forces a step, and a browser that cannot tell idle time (no
+ * `requestIdleCallback`) skips it.
  */
 export function inSpareTime(steps: ReadonlyArray<() => void>): void {
   if (typeof requestIdleCallback !== 'function') return;
   const queue = [...steps];
   requestIdleCallback(function next(deadline) {
-    if (deadline.timeRemaining() >= 40) queue.shift()?.();
+    while (queue.length && deadline.timeRemaining() >= SPARE_MS) queue.shift()!();
     if (queue.length) requestIdleCallback(next);
   });
 }

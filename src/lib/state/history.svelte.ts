@@ -1,7 +1,7 @@
 // Every comparison saved as it streams (about every half second, and at each end), and the list to reopen them.
 import type { IDBPDatabase } from 'idb';
 import { openPlaygroundDB, DB_NAME, type OpenOptions, type PlaygroundDB, type StoredComparison } from '../storage/db.ts';
-import { deleteComparison, getSetting, listComparisons, loadComparison, putComparison, saveComparison, saveRunProgress, savedMidStream, searchableRuns, setSetting, type LoadedComparison } from '../storage/history.ts';
+import { comparisonRecord, deleteComparison, getSetting, listComparisons, loadComparison, putComparison, saveComparison, saveRunProgress, savedMidStream, searchableRuns, setSetting, type LoadedComparison } from '../storage/history.ts';
 import { exportJSON, exportMarkdown, parseExport, withId } from '../storage/exchange.ts';
 import { newId, type Comparison, type Panel, type Recorder } from './comparison.svelte.ts';
 import { eventBatch, runId, setupAtStart, storedComparison, storedRun, titleOf, type RunPlace } from './record.svelte.ts';
@@ -10,6 +10,8 @@ import type { Run } from './run.svelte.ts';
 /** A reload or a crash loses at most this much of a stream. */
 export const SAVE_EVERY_MS = 500;
 const CURRENT = 'current-comparison';
+/** where a preference's synchronous copy lives in localStorage */
+const PREFERENCE_COPY = 'qwen-playground:pref:';
 
 interface Tracked extends RunPlace {
   run: Run;
@@ -26,8 +28,14 @@ interface Tracked extends RunPlace {
 type Open = (options: OpenOptions) => Promise<IDBPDatabase<PlaygroundDB>>;
 
 export class History {
-  /** saved comparisons, newest first */
+  /**
+   * Saved comparisons, newest first: read from storage once `refresh` is first asked for (the sidebar opens),
+   * not at start, where reading every record held up the first screen; until then it holds only what this
+   * page saved.
+   */
   list = $state.raw<StoredComparison[]>([]);
+  /** `list` holds every saved comparison: it has been read once */
+  listed = $state(false);
   /** why saving does not work right now, in a sentence; null while it does */
   notice = $state<string | null>(null);
   /** the database, or null where this browser gives none */
@@ -45,12 +53,15 @@ export class History {
       this.notice = (err as Error).message;
       return null;
     });
-    void this.refresh();
   }
 
-  async refresh(): Promise<void> {
-    const db = await this.db;
-    if (db) this.list = await listComparisons(db);
+  /** Reads the whole list, after the writes asked for so far: a save landing meanwhile is in it, not lost from it. */
+  refresh(): Promise<void> {
+    this.#write(async (db) => {
+      this.list = await listComparisons(db);
+      this.listed = true;
+    });
+    return this.#queue;
   }
 
   /** A choice of the person's (the theme) saved on this device, or undefined. */
@@ -59,7 +70,25 @@ export class History {
     return db ? getSetting<T>(db, `pref:${key}`) : undefined;
   }
 
+  /**
+   * The same choice at once, from a copy in localStorage: the first screen is drawn in it without waiting
+   * for the database to open (undefined where there is no copy yet, or no localStorage).
+   */
+  preferenceNow<T>(key: string): T | undefined {
+    try {
+      const copy = globalThis.localStorage?.getItem(`${PREFERENCE_COPY}${key}`);
+      return copy ? (JSON.parse(copy) as T) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   setPreference(key: string, value: unknown): void {
+    try {
+      globalThis.localStorage?.setItem(`${PREFERENCE_COPY}${key}`, JSON.stringify(value));
+    } catch {
+      // storage refused (a private window): the database keeps it, read a moment later
+    }
     this.#write((db) => setSetting(db, `pref:${key}`, value));
   }
 
@@ -122,7 +151,7 @@ export class History {
 
   async rename(comparison: Comparison, id: string, title: string): Promise<void> {
     if (id === comparison.id) comparison.title = title;
-    const record = this.list.find((c) => c.id === id);
+    const record = this.list.find((c) => c.id === id) ?? (await this.#record(id));
     if (!record) return;
     const renamed = { ...record, title: title.trim() };
     this.#write(async (db) => {
@@ -158,12 +187,13 @@ export class History {
   /** Reads an export and opens it; throws ImportError with a reason for a wrong file. */
   async importJSON(comparison: Comparison, text: string): Promise<void> {
     const loaded = parseExport(text);
-    const taken = this.list.some((c) => c.id === loaded.comparison.id);
+    const taken = this.list.some((c) => c.id === loaded.comparison.id) || (await this.#record(loaded.comparison.id)) !== null;
     await this.#add(comparison, taken ? withId(loaded, newId()) : loaded);
   }
 
   /** Comparisons whose title, prompts, system prompt, models or answers hold `text`. */
   async search(text: string): Promise<StoredComparison[]> {
+    if (!this.listed) await this.refresh();
     const needle = text.trim().toLowerCase();
     if (!needle) return this.list;
     const has = (s: string) => s.toLowerCase().includes(needle);
@@ -189,6 +219,13 @@ export class History {
     await this.#queue;
     const db = await this.db;
     return (db && (await loadComparison(db, id))) || null;
+  }
+
+  /** A saved comparison's record alone, once the writes asked for so far have landed. */
+  async #record(id: string): Promise<StoredComparison | null> {
+    await this.#queue;
+    const db = await this.db;
+    return db && comparisonRecord(db, id);
   }
 
   /** `#read`, where a run saved mid-stream and not streaming in this page was cut off by a reload or a crash. */

@@ -299,4 +299,49 @@ describe('History', () => {
     const saved = (await loadComparison(db, c.id))!.runs.find((r) => r.run.panelKey === panel!.key)!;
     expect([saved.run.status, saved.run.answer, saved.events.map((e) => e.type)]).toEqual(['done', 'first words, last words', ['open', 'content', 'content', 'done']]);
   });
+
+  it('reads the saved list only when asked (the sidebar opens), and then all of it, with the saves asked for before', async () => {
+    const { name } = await answered('first');
+    const second = page(name);
+    twoPanels(second.c);
+    await settle();
+    await second.history.settled();
+    // nothing read at start: a page with a long history opens without reading it
+    expect([second.history.listed, second.history.list]).toEqual([false, []]);
+    second.c.send('second');
+    const read = second.history.refresh();
+    await read;
+    expect(second.history.listed).toBe(true);
+    expect(second.history.list.map((x) => x.turns[0])).toEqual(['second', 'first']);
+  });
+
+  it('a renamed or imported comparison is found in storage before the list is read', async () => {
+    const { name, c } = await answered('one');
+    const second = page(name);
+    await second.history.rename(second.c, c.id, 'Renamed unread');
+    const json = (await second.history.exportJSON(c.id))!;
+    await second.history.importJSON(second.c, json);
+    // the import took a new id: the original was in storage, not in the unread list
+    expect(second.c.id).not.toBe(c.id);
+    await second.history.refresh();
+    expect(second.history.list.map((x) => x.title).sort()).toEqual(['Renamed unread', 'Renamed unread']);
+  });
+
+  it('keeps a copy of a preference in localStorage, read at once, where the page has one', async () => {
+    const copies = new Map<string, string>();
+    const storage = { getItem: (k: string) => copies.get(k) ?? null, setItem: (k: string, v: string) => void copies.set(k, v) };
+    vi.stubGlobal('localStorage', storage);
+    try {
+      const { history } = page(`h-${n++}`);
+      expect(history.preferenceNow('theme')).toBeUndefined();
+      history.setPreference('theme', 'light');
+      expect(history.preferenceNow('theme')).toBe('light');
+      await history.settled();
+      expect(await history.preference('theme')).toBe('light');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // no localStorage (or one that throws): nothing at once, the database still has it
+    expect(page(`h-${n++}`).history.preferenceNow('theme')).toBeUndefined();
+  });
 });

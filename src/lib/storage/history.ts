@@ -127,6 +127,11 @@ export async function searchableRuns(db: DB): Promise<StoredRun[]> {
   return out;
 }
 
+/** A comparison's record alone, without its runs: whether one is saved, and its title and setup. */
+export async function comparisonRecord(db: DB, id: string): Promise<StoredComparison | null> {
+  return (await db.get('comparisons', id)) ?? null;
+}
+
 export async function loadComparison(db: DB, id: string): Promise<LoadedComparison | null> {
   const tx = db.transaction(['comparisons', 'runs', 'events'], 'readonly');
   const comparison = await tx.objectStore('comparisons').get(id);
