@@ -31,6 +31,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png}'],
+        // what needs the network anyway (the benchmark, MCP's client) is not downloaded ahead on a first visit:
+        // it is kept once used, like web-llm (runtimeCaching below)
+        globIgnores: ['**/BenchPage-*', '**/page-run.worker-*', '**/uPlot*', '**/streamableHttp-*', '**/sse-*', '**/auth-*', '**/client-*', '**/types-*'],
         maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

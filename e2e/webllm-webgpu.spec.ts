@@ -49,6 +49,9 @@ test.describe('with a software WebGPU adapter (no shader-f16)', () => {
     await send(page, 'Hello');
     await expect(panels(page).first().getByTestId('error')).toContainText('Could not download', { timeout: 20_000 });
     const fetched = await Promise.all(scripts);
-    expect(fetched.filter((s) => s.webllm).map((s) => s.url.replace(/.*\/assets\//, '').replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['webllm.worker.js']);
+    // the service worker asks again for a chunk loaded before it took over, to keep it for offline use: the same
+    // file, answered by the HTTP cache (or a 304), not a second copy of web-llm
+    const files = new Set(fetched.filter((s) => s.webllm).map((s) => s.url.replace(/.*\/assets\//, '').replace(/-[\w-]{8}\.js$/, '.js')));
+    expect([...files]).toEqual(['webllm.worker.js']);
   });
 });
