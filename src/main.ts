@@ -26,6 +26,8 @@ const comparison = new Comparison(createSanitizer(window), undefined, endpoints,
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;
+comparison.inBrowser.cpu.mirror = link.modelsFrom;
+comparison.inBrowser.cpu.threadsAsked = link.cpuThreads;
 
 // once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
 history.onSaved = () => {

@@ -17,8 +17,10 @@ export const IN_BROWSER = 'webllm';
 
 /** The endpoint a link's panel points at: in this browser, or a server (vLLM unless the link says). */
 export function endpointOf(p: LinkPanel): Endpoint {
+  // `@wasm`: the CPU engine (llama.cpp in WebAssembly)
+  if (p.endpoint.toLowerCase() === 'wasm') return { baseURL: 'wasm', dialect: 'wasm' };
   if (p.endpoint.toLowerCase() === IN_BROWSER) return { baseURL: IN_BROWSER, dialect: 'webllm' };
-  return { baseURL: p.endpoint, dialect: p.dialect && p.dialect !== 'webllm' ? p.dialect : 'vllm' };
+  return { baseURL: p.endpoint, dialect: p.dialect && p.dialect !== 'webllm' && p.dialect !== 'wasm' ? p.dialect : 'vllm' };
 }
 
 export interface DeepLink {
@@ -31,6 +33,8 @@ export interface DeepLink {
   stallTimeoutS: number | null;
   /** where in-browser models are downloaded from instead of huggingface.co (developer setting) */
   modelsFrom: string | null;
+  /** threads for the CPU engine (developer setting, for its benchmark) */
+  cpuThreads: number | null;
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -52,11 +56,12 @@ export function parseDeepLink(search: string): DeepLink {
     send: q.get('send') === '1',
     stallTimeoutS: Number(q.get('stall')) > 0 ? Number(q.get('stall')) : null,
     modelsFrom: /^https?:\/\//.test(q.get('models-from') ?? '') ? q.get('models-from') : null,
+    cpuThreads: Number.isInteger(Number(q.get('cpu-threads'))) && Number(q.get('cpu-threads')) > 0 ? Number(q.get('cpu-threads')) : null,
   };
 }
 
 /** The link for a setup. It never carries a key. */
-export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom'> & { send?: boolean }): string {
+export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'cpuThreads'> & { send?: boolean }): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
   if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));

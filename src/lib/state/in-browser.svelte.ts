@@ -3,6 +3,7 @@ import { WebLlmEngine } from '../engines/webllm.ts';
 import { downloadSize, memoryBudgetMB, qwenCatalog, withMirror, type CatalogEntry, type ModelRecordLike } from '../engines/webllm-catalog.ts';
 import { probeDevice, type DeviceReport, type GpuLike } from '../engines/webllm-device.ts';
 import { cachedModels } from '../engines/webllm-cache.ts';
+import { CpuModels } from './cpu-models.svelte.ts';
 
 export interface StorageState {
   usage: number | null;
@@ -25,6 +26,8 @@ export class InBrowser {
   /** a mirror for weights and model libraries (developer setting `&models-from=`) */
   mirror: string | null = null;
   readonly engine: WebLlmEngine;
+  /** the second in-browser engine: llama.cpp in WebAssembly, on the CPU */
+  readonly cpu = new CpuModels();
   #device: Promise<DeviceReport> | null = null;
   #list: Promise<ModelRecordLike[]> | null = null;
   #sizing = false;
