@@ -34,10 +34,18 @@ export type CpuBackendFactory = () => Promise<CpuBackend>;
 
 /** The real backend: wllama (and its 10 MB of WebAssembly) is fetched when the first CPU model is asked for. */
 export const wllamaBackend: CpuBackendFactory = async () => {
-  const [{ Wllama, LoggerWithoutDebug }, { default: wasmUrl }] = await Promise.all([import('@wllama/wllama'), import('@wllama/wllama/esm/wasm/wllama.wasm?url')]);
+  const [{ Wllama, LoggerWithoutDebug }, { default: wasmUrl }, { default: compatWasm }, { default: compatWorker }] = await Promise.all([
+    import('@wllama/wllama'),
+    import('@wllama/wllama/esm/wasm/wllama.wasm?url'),
+    import('@wllama/wllama-compat/wasm/wllama.wasm?url'),
+    import('@wllama/wllama-compat/wasm/wllama.js?url'),
+  ]);
   // llama.cpp logs every tensor while loading: only warnings and errors reach the console
   const quiet = { ...LoggerWithoutDebug, log: () => {} };
   const wllama = new Wllama({ default: wasmUrl }, { logger: quiet, suppressNativeLog: true });
+  // browsers without JSPI or 64-bit memory (Safari, older ones) take the slower compat build, from this site rather
+  // than a CDN; the others never fetch it
+  wllama.setCompat({ worker: compatWorker, wasm: compatWasm }, 'safari');
   return {
     async load(files, { threads, contextTokens }) {
       // n_gpu_layers 0: this is the CPU engine; WebGPU, when there is one, is web-llm's
