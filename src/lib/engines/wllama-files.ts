@@ -44,6 +44,18 @@ export async function cachedFiles(urls: string[], caches: CachesLike, onProgress
   const loaded = urls.map(() => 0);
   const totals: Array<number | null> = urls.map(() => null);
   let fromCache = true;
+  // a report per network chunk would be thousands of progress events (each one saved with the answer): one per
+  // percent or quarter second is enough for a bar and a time left
+  let lastAt = -Infinity;
+  let lastBytes = 0;
+  const maybeReport = () => {
+    const bytes = loaded.reduce((a, b) => a + b, 0);
+    const total = totals.reduce<number>((a, b) => a + (b ?? 0), 0);
+    if (performance.now() - lastAt < 250 && bytes - lastBytes < total / 100) return;
+    lastAt = performance.now();
+    lastBytes = bytes;
+    report();
+  };
   const report = () => onProgress({ loaded: loaded.reduce((a, b) => a + b, 0), total: totals.every((t) => t !== null) ? totals.reduce<number>((a, b) => a + b!, 0) : null, fromCache });
   const blobs: Blob[] = [];
   for (const [i, url] of urls.entries()) {
@@ -62,12 +74,17 @@ export async function cachedFiles(urls: string[], caches: CachesLike, onProgress
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, out) {
             loaded[i]! += chunk.byteLength;
-            report();
+            maybeReport();
             out.enqueue(chunk);
           },
         }),
       );
-      await cache.put(url, new Response(counted, { headers: { 'content-type': 'application/octet-stream', ...(totals[i] ? { 'content-length': String(totals[i]) } : {}) } }));
+      const headers = { 'content-type': 'application/octet-stream', ...(totals[i] ? { 'content-length': String(totals[i]) } : {}) };
+      await cache.put(url, new Response(counted, { headers })).catch((err: unknown) => {
+        if (signal.aborted) throw signal.reason;
+        if ((err as { name?: string })?.name === 'QuotaExceededError') throw err;
+        throw new DownloadError(`the download of ${url} broke off (${(err as Error).message})`, url);
+      });
       hit = await cache.match(url);
       if (!hit) throw new DownloadError(`the browser did not keep ${url} in its cache`, url);
     }

@@ -63,7 +63,7 @@ class FakeBackend implements CpuBackend {
 
 /** A mirror that serves every file with `bytes` bytes, counting requests; `status` answers instead when set. */
 function mirror(bytes = 3000, hold?: Promise<void>) {
-  const state = { requests: 0, status: 200 };
+  const state = { requests: 0, status: 200, breakOff: false };
   const fetcher = (async (url: string, init?: RequestInit) => {
     state.requests++;
     if (state.status !== 200) return new Response('no', { status: state.status });
@@ -71,6 +71,7 @@ function mirror(bytes = 3000, hold?: Promise<void>) {
       async pull(c) {
         if (hold) await hold;
         if (init?.signal?.aborted) return c.error(init.signal.reason);
+        if (state.breakOff) return c.error(new TypeError('network error'));
         c.enqueue(new Uint8Array(bytes));
         c.close();
       },
@@ -220,6 +221,10 @@ describe('CPU engine', () => {
     const unknown = await collect(engine.stream(request({ model: 'Qwen3-32B' }), new AbortController().signal));
     expect(unknown.at(-1)).toMatchObject({ type: 'error', kind: 'not-found', message: '"Qwen3-32B" is not one of the CPU models (Qwen3-0.6B, Qwen3-1.7B, Qwen3-4B). Pick one in the panel setup.' });
     state.status = 200;
+    state.breakOff = true;
+    const broken = await collect(engine.stream(request(), new AbortController().signal));
+    expect(broken.at(-1)).toMatchObject({ type: 'error', kind: 'network', message: expect.stringContaining('Could not download Qwen3-0.6B-Q8_0: the connection failed') });
+    state.breakOff = false;
     backend.loadError = new Error('failed to allocate buffer of size 2400000000');
     const oom = await collect(engine.stream(request({ model: 'Qwen3-4B' }), new AbortController().signal));
     expect(oom.at(-1)).toMatchObject({ type: 'error', kind: 'out-of-memory', message: expect.stringContaining('at most 4 GB') });
