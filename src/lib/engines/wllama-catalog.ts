@@ -17,16 +17,15 @@ export interface CpuCatalogEntry {
   contextTokens: number;
 }
 
-const MB = 1024 * 1024;
-
 /**
  * Qwen publishes Q8_0 for the small Qwen3 models and Q4_K_M (with others) from 4B up; the first entry of a
- * family is its default. Sizes are those the Hugging Face file listings show (rounded to the MB).
+ * family is its default. Sizes in bytes: 4B's is Hugging Face's `x-linked-size`; the others are the listings'
+ * rounded figures (639 MB, 2.17 GB). The download shows the size the server sends.
  */
 export const CPU_CATALOG: CpuCatalogEntry[] = [
-  { id: 'Qwen3-0.6B-Q8_0', family: 'Qwen3-0.6B', quant: 'Q8_0', repo: 'Qwen/Qwen3-0.6B-GGUF', file: 'Qwen3-0.6B-Q8_0.gguf', parts: 1, sizeBytes: 610 * MB, contextTokens: 4096 },
-  { id: 'Qwen3-1.7B-Q8_0', family: 'Qwen3-1.7B', quant: 'Q8_0', repo: 'Qwen/Qwen3-1.7B-GGUF', file: 'Qwen3-1.7B-Q8_0.gguf', parts: 1, sizeBytes: 2070 * MB, contextTokens: 4096 },
-  { id: 'Qwen3-4B-Q4_K_M', family: 'Qwen3-4B', quant: 'Q4_K_M', repo: 'Qwen/Qwen3-4B-GGUF', file: 'Qwen3-4B-Q4_K_M.gguf', parts: 1, sizeBytes: 2382 * MB, contextTokens: 2048 },
+  { id: 'Qwen3-0.6B-Q8_0', family: 'Qwen3-0.6B', quant: 'Q8_0', repo: 'Qwen/Qwen3-0.6B-GGUF', file: 'Qwen3-0.6B-Q8_0.gguf', parts: 1, sizeBytes: 639_000_000, contextTokens: 4096 },
+  { id: 'Qwen3-1.7B-Q8_0', family: 'Qwen3-1.7B', quant: 'Q8_0', repo: 'Qwen/Qwen3-1.7B-GGUF', file: 'Qwen3-1.7B-Q8_0.gguf', parts: 1, sizeBytes: 2_170_000_000, contextTokens: 4096 },
+  { id: 'Qwen3-4B-Q4_K_M', family: 'Qwen3-4B', quant: 'Q4_K_M', repo: 'Qwen/Qwen3-4B-GGUF', file: 'Qwen3-4B-Q4_K_M.gguf', parts: 1, sizeBytes: 2_497_280_256, contextTokens: 2048 },
 ];
 
 /** The entry for what a link or a panel asked for: an id, or a family name taking its default quantization. */
