@@ -147,10 +147,17 @@ test('without WebGPU an in-browser panel offers the CPU engine in one click, and
   await expect(panel.getByTestId('device-message')).toContainText('found no usable GPU');
   await expect(panel.getByTestId('cpu-offer')).toContainText("Qwen3-0.6B can run on this computer's CPU instead");
   await expect(panel.getByTestId('cpu-offer')).toContainText('after the first answer');
-  await panel.getByTestId('use-cpu').click();
-  await expect(panel.getByTestId('runs-on')).toHaveValue('cpu');
-  await expect(panel.getByTestId('cpu-model')).toHaveValue('Qwen3-0.6B-Q8_0');
-  await maxTokens(panel, 8);
+  // sent anyway: the answer fails in one sentence, and the offer stands where it failed
   await send(page, 'Hello');
+  await expect(panel.getByTestId('error')).toContainText('found no usable GPU');
+  const offer = panel.locator('.turn').getByTestId('cpu-offer');
+  await offer.getByTestId('use-cpu').click();
+  await expect(panel).toHaveAttribute('data-model', 'Qwen3-0.6B-Q8_0');
+  await expect(offer).toHaveCount(0);
+  await openSetup(panel);
+  await expect(panel.getByTestId('runs-on')).toHaveValue('cpu');
+  await maxTokens(panel, 8);
+  await panel.getByTestId('regenerate').click();
   await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done', LONG);
+  expect(await metric(panel, 'tokens')).toBe(8);
 });
