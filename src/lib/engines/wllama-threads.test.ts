@@ -15,10 +15,11 @@ describe('thread plan', () => {
     expect(plan.reason).toContain('COOP/COEP');
   });
 
-  it('takes one thread per physical core when isolated: half the logical cores from 4 up, all of them below', () => {
+  it('takes one thread per physical core when isolated: half the logical cores from 4 up, below that all but one', () => {
     expect(planThreads(true, 16).threads).toBe(8);
     expect(planThreads(true, 16).reason).toBe('8 threads: one per physical core (half of the 16 logical cores this browser reports).');
-    expect(planThreads(true, 2).threads).toBe(2);
+    expect(planThreads(true, 3).threads).toBe(2);
+    expect(planThreads(true, 2)).toMatchObject({ threads: 1, reason: 'One thread: this browser reports 2 cores, and one is left to the page so that it stays responsive.' });
     expect(planThreads(true, undefined).threads).toBe(1);
   });
 

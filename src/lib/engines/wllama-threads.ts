@@ -11,7 +11,9 @@ export interface ThreadPlan {
 /**
  * More than one thread needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages
  * (COOP + COEP headers). llama.cpp decodes best with one thread per physical core; browsers report logical
- * cores, usually two per physical core, so from 4 up half of them are taken.
+ * cores, usually two per physical core, so from 4 up half of them are taken. Below that one core is left to the
+ * page: llama.cpp's threads keep their cores busy while they decode, and on a 2-core machine two of them left the
+ * page waiting for a core 100-250 ms at a time (bench:cpu).
  */
 export function planThreads(isolated: boolean, logicalCores: number | undefined, asked: number | null = null): ThreadPlan {
   const cores = logicalCores && logicalCores > 0 ? logicalCores : 1;
@@ -22,11 +24,14 @@ export function planThreads(isolated: boolean, logicalCores: number | undefined,
       reason: 'One thread: this page is not cross-origin isolated (its host sends no COOP/COEP headers), so the browser lets WebAssembly use one thread only. See docs/cpu-engine.md to turn threads on.',
     };
   if (asked) return { threads: asked, isolated, reason: `${plural(asked)}, as the link asked (cpu-threads=${asked}); this browser reports ${cores} logical cores.` };
-  const threads = cores >= 4 ? Math.floor(cores / 2) : cores;
+  const threads = cores >= 4 ? Math.floor(cores / 2) : Math.max(1, cores - 1);
   return {
     threads,
     isolated,
-    reason: cores >= 4 ? `${plural(threads)}: one per physical core (half of the ${cores} logical cores this browser reports).` : `${plural(threads)}: one per logical core this browser reports.`,
+    reason:
+      cores >= 4
+        ? `${plural(threads)}: one per physical core (half of the ${cores} logical cores this browser reports).`
+        : `${plural(threads)}: this browser reports ${cores === 1 ? '1 core' : `${cores} cores`}, and one is left to the page so that it stays responsive.`,
   };
 }
 
