@@ -69,6 +69,7 @@ test('the trace panel shows a timeline, the numbers side by side, and searches t
     { model: THINKING, endpoint: `${sim.url}/vllm/v1` },
     { model: INSTRUCT, endpoint: `${sim.url}/vllm,tpc=3/v1` },
   ]);
+  await page.getByTestId('prompt').press('Escape'); // out of the prompt, which has focus at load
   await page.keyboard.press('r');
   const trace = page.getByTestId('trace');
   await expect(trace).toBeVisible();

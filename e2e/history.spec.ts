@@ -81,14 +81,16 @@ test('storage that answers late does not replace a setup the person has begun; t
   const openStorage = await holdStorage(page);
   await page.reload();
   await expect(page.getByTestId('prompt')).toBeVisible();
+  // nothing known yet: the start card, where the person begins a setup of their own
+  await expect(page.getByTestId('start-card')).toBeVisible();
   await page.getByRole('button', { name: 'Add a panel' }).click();
-  await expect(panels(page)).toHaveCount(2);
+  await expect(panels(page)).toHaveCount(1);
   // storage answers only now, after the person began: History shows the comparison, the page leaves it there
   await openStorage();
   await page.getByRole('button', { name: 'History' }).click();
   await expect(page.getByTestId('history').getByTestId('history-item').locator('.title')).toHaveText(['A question worth keeping']);
   await page.waitForTimeout(1000); // a reopen waits up to 500 ms for the endpoints before it shows
-  await expect(panels(page)).toHaveCount(2);
+  await expect(panels(page)).toHaveCount(1);
   await expect(page.locator('.user-turn')).toHaveCount(0);
 });
 

@@ -38,4 +38,17 @@ test.describe('with a software WebGPU adapter (no shader-f16)', () => {
     await expect(panel.getByTestId('status').last()).toHaveAttribute('data-state', 'error', { timeout: 20_000 });
     await expect(panel.getByTestId('error').last()).toContainText('Could not download');
   });
+
+  test("web-llm's code is downloaded once, by its worker: the page's own chunks hold none of it", async ({ page }) => {
+    /** JavaScript the app served, page and worker alike, with whether it carries web-llm (a string only web-llm has) */
+    const scripts: Promise<{ url: string; webllm: boolean }>[] = [];
+    page.context().on('response', (res) => {
+      if (/\/assets\/.*\.js$/.test(res.url())) scripts.push(res.text().then((body) => ({ url: res.url(), webllm: body.includes('mlc-chat-config.json') })));
+    });
+    await openApp(page, [{ model: 'Qwen3-0.6B-q4f16_1-MLC', endpoint: 'webllm' }], { 'models-from': mirror });
+    await send(page, 'Hello');
+    await expect(panels(page).first().getByTestId('error')).toContainText('Could not download', { timeout: 20_000 });
+    const fetched = await Promise.all(scripts);
+    expect(fetched.filter((s) => s.webllm).map((s) => s.url.replace(/.*\/assets\//, '').replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['webllm.worker.js']);
+  });
 });

@@ -1,4 +1,4 @@
-// A local CORS proxy on 127.0.0.1: lets the browser app stream from servers that refuse browser calls, and keeps their keys out of the page.
+// A local CORS proxy on 127.0.0.1: lets the browser app stream from servers (and MCP servers) that refuse browser calls, and keeps their keys out of the page.
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface ProxyOptions {
   /** name → base URL, e.g. { nim: 'https://integrate.api.nvidia.com/v1' } */
   upstreams: Record<string, string>;
+  /** name → an MCP server's endpoint (Streamable HTTP), e.g. { tools: 'https://example.com/mcp' }: `/<name>` forwards to it */
+  mcp?: Record<string, string>;
   /** name → API key, sent upstream as `Authorization: Bearer <key>` in place of whatever the page sent */
   keys?: Record<string, string>;
   /** page origins allowed to call the proxy, e.g. 'http://127.0.0.1:5173' */
@@ -33,9 +35,15 @@ const DROPPED = new Set([...HOP_BY_HOP, 'host', 'content-length', 'accept-encodi
 const DROPPED_PREFIXES = ['x-stainless-', 'sec-fetch-', 'sec-ch-', 'proxy-'];
 /** What comes back from the upstream: enough for the app to read errors, streams and rate limits. */
 const RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'content-encoding'];
+/** What MCP adds: the session a server hands out, and how it asks for a token. */
+const MCP_RESPONSE_HEADERS = ['mcp-session-id', 'mcp-protocol-version', 'www-authenticate'];
+/** The request headers MCP's Streamable HTTP transport sends (a page's preflight asks for them). */
+const MCP_REQUEST_HEADERS = ['authorization', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'];
 
 interface Route {
   name: string;
+  /** an MCP server's route: DELETE allowed, session headers passed both ways */
+  mcp: boolean;
   target: URL;
   /** the upstream's base, shown in error messages (no credentials, no query) */
   shown: string;
@@ -43,8 +51,10 @@ interface Route {
 
 /** Starts the proxy on 127.0.0.1 only: a key it holds must not be reachable from the network. */
 export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
-  for (const name of Object.keys(options.upstreams))
+  for (const name of [...Object.keys(options.upstreams), ...Object.keys(options.mcp ?? {})])
     if (!UPSTREAM_NAME.test(name)) throw new Error(`Upstream name "${name}" must use only a-z, 0-9 and "-"`);
+  for (const name of Object.keys(options.mcp ?? {}))
+    if (Object.hasOwn(options.upstreams, name)) throw new Error(`"${name}" names both an upstream and an MCP server`);
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   let port = 0;
   const server = createServer((req, res) => handle(req, res, options, agents, port));
@@ -74,22 +84,23 @@ function handle(req: IncomingMessage, res: ServerResponse, options: ProxyOptions
   res.on('close', () => options.log?.(`${method} ${url.pathname} → ${res.statusCode}${res.writableFinished ? '' : ' (cut)'} (${Math.round(performance.now() - started)} ms)`));
   req.socket.setNoDelay(true);
 
+  const route = routeOf(url, options.upstreams, options.mcp);
   const origin = req.headers.origin;
   const allowed = origin !== undefined && options.origins.includes(origin);
-  const cors = allowed ? corsHeaders(origin) : {};
+  const cors = allowed ? corsHeaders(origin, route?.mcp ?? false) : {};
   const fail = (status: number, message: string, extra: OutgoingHttpHeaders = {}) => sendError(res, status, message, { ...cors, ...extra });
 
   if (origin !== undefined && !allowed)
     return fail(403, `Origin ${origin} is not allowed by this proxy (allowed: ${options.origins.join(', ') || 'none'}). Start it with --origin ${origin}`);
   const refusal = pageWithoutOrigin(req, port);
   if (refusal) return fail(403, refusal);
-  if (method === 'OPTIONS') return preflight(req, res, cors);
-  if (method !== 'GET' && method !== 'POST') return fail(405, `The proxy forwards only GET, POST and OPTIONS, not ${method}`, { allow: 'GET, POST, OPTIONS' });
+  if (method === 'OPTIONS') return preflight(req, res, cors, route?.mcp ?? false);
+  const methods = route?.mcp ? ['GET', 'POST', 'DELETE'] : ['GET', 'POST'];
+  if (!methods.includes(method)) return fail(405, `The proxy forwards only ${methods.join(', ')} and OPTIONS here, not ${method}`, { allow: `${methods.join(', ')}, OPTIONS` });
 
-  const route = routeOf(url, options.upstreams);
   if (!route) {
     const name = url.pathname.split('/')[1] ?? '';
-    return fail(404, `No upstream named "${decodeURIComponent(name)}". Known: ${Object.keys(options.upstreams).join(', ')}`);
+    return fail(404, `No upstream named "${decodeURIComponent(name)}". Known: ${[...Object.keys(options.upstreams), ...Object.keys(options.mcp ?? {})].join(', ')}`);
   }
   const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   readCapped(req, max).then(
@@ -112,15 +123,16 @@ function pageWithoutOrigin(req: IncomingMessage, port: number): string | null {
   return null;
 }
 
-function corsHeaders(origin: string): OutgoingHttpHeaders {
-  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'retry-after' };
+function corsHeaders(origin: string, mcp: boolean): OutgoingHttpHeaders {
+  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': mcp ? `retry-after, ${MCP_RESPONSE_HEADERS.join(', ')}` : 'retry-after' };
 }
 
-function preflight(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): void {
+function preflight(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders, mcp: boolean): void {
+  const asked = req.headers['access-control-request-headers'] ?? '';
   const headers: OutgoingHttpHeaders = {
     ...cors,
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+    'access-control-allow-methods': mcp ? 'GET, POST, DELETE, OPTIONS' : 'GET, POST, OPTIONS',
+    'access-control-allow-headers': mcp ? [...new Set([...MCP_REQUEST_HEADERS, ...asked.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)])].join(', ') : asked,
     'access-control-max-age': '600',
   };
   // Chrome's Private Network Access: a page served from a public address asks before it calls 127.0.0.1
@@ -129,9 +141,19 @@ function preflight(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttp
   res.writeHead(204, headers).end();
 }
 
-/** `/<name>/<rest>` → the upstream's base + rest, without repeating a `v1` the base already ends with. */
-export function routeOf(url: URL, upstreams: Record<string, string>): Route | null {
+/**
+ * `/<name>/<rest>` → the upstream's base + rest, without repeating a `v1` the base already ends with;
+ * `/<name>` of an MCP server → its endpoint as given (and `/<name>/<rest>` → the endpoint + rest).
+ */
+export function routeOf(url: URL, upstreams: Record<string, string>, mcp: Record<string, string> = {}): Route | null {
   const [, name = '', ...rest] = url.pathname.split('/');
+  if (Object.hasOwn(mcp, name)) {
+    const target = new URL(mcp[name]!);
+    const basePath = target.pathname.replace(/\/+$/, '');
+    if (rest.some((part) => part !== '')) target.pathname = [basePath, ...rest].join('/');
+    if (url.search) target.search = url.search;
+    return { name, mcp: true, target, shown: `${target.origin}${basePath}` };
+  }
   const base = Object.hasOwn(upstreams, name) ? upstreams[name] : undefined;
   if (base === undefined) return null;
   const target = new URL(base);
@@ -139,7 +161,7 @@ export function routeOf(url: URL, upstreams: Record<string, string>): Route | nu
   if (/\/v1$/.test(basePath) && rest[0] === 'v1') rest.shift();
   target.pathname = [basePath, ...rest].join('/');
   target.search = url.search;
-  return { name, target, shown: `${new URL(base).origin}${basePath}` };
+  return { name, mcp: false, target, shown: `${new URL(base).origin}${basePath}` };
 }
 
 /** Resolves with the whole body, or null once it grows past `max` (counted as it arrives: a content-length may lie or be absent). */
@@ -190,14 +212,14 @@ function forward(req: IncomingMessage, res: ServerResponse, route: Route, body: 
     if (res.headersSent) return void res.destroy();
     if (!res.destroyed) sendError(res, 502, `The proxy could not reach ${route.shown}: ${reasonOf(err)}`, cors);
   });
-  upstream.on('response', (answer) => relay(answer, res, cors));
+  upstream.on('response', (answer) => relay(answer, res, cors, route.mcp));
   upstream.end(body);
 }
 
 /** Streams the upstream's answer back as it arrives; a cut upstream becomes a cut client connection, never a clean end. */
-function relay(answer: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): void {
+function relay(answer: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders, mcp: boolean): void {
   const headers: OutgoingHttpHeaders = { ...cors };
-  for (const name of RESPONSE_HEADERS) if (answer.headers[name] !== undefined) headers[name] = answer.headers[name];
+  for (const name of mcp ? [...RESPONSE_HEADERS, ...MCP_RESPONSE_HEADERS] : RESPONSE_HEADERS) if (answer.headers[name] !== undefined) headers[name] = answer.headers[name];
   res.writeHead(answer.statusCode ?? 502, headers);
   res.flushHeaders();
   answer.on('error', () => res.destroy());

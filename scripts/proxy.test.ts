@@ -1,9 +1,11 @@
-// The local CORS proxy against the simulated server and tiny hand-made upstreams, over real HTTP on 127.0.0.1.
+// The local CORS proxy against the simulated server, the MCP test server and tiny hand-made upstreams, over real HTTP on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startMcpServer, TEST_TOOLS, type McpTestServer } from '../e2e/mcp/server.ts';
 import { startSim, type SimServer } from '../e2e/sim/server.ts';
+import { connectMcp } from '../src/lib/agent/mcp-client.ts';
 import { startProxy, type ProxyOptions, type ProxyServer } from './proxy-server.ts';
 
 const APP = 'http://127.0.0.1:5173';
@@ -305,5 +307,90 @@ describe('proxy: command line', () => {
     expect(run.text()).not.toContain(KEY);
     child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
+  }, 20_000);
+});
+
+describe('proxy: MCP servers', () => {
+  let mcpServer: McpTestServer;
+  beforeAll(async () => {
+    mcpServer = await startMcpServer({ name: 'behind' });
+  });
+  afterAll(() => mcpServer.close());
+
+  it('a preflight for an MCP route allows its headers and DELETE, and answers expose the session id', async () => {
+    const p = await proxy({}, { mcp: { tools: mcpServer.url } });
+    const pre = await fetch(`${p.url}/tools`, {
+      method: 'OPTIONS',
+      headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,mcp-protocol-version' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE, OPTIONS');
+    const allowed = pre.headers.get('access-control-allow-headers')!.split(', ');
+    for (const h of ['mcp-session-id', 'mcp-protocol-version', 'authorization', 'content-type', 'last-event-id']) expect(allowed).toContain(h);
+
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const res = await fetch(`${p.url}/tools`, post(JSON.stringify(init), { origin: APP, accept: 'application/json, text/event-stream' }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(res.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
+    const session = res.headers.get('mcp-session-id');
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.text()).toContain('"name":"behind"');
+    // the session ends with a DELETE carrying its id; an OpenAI-style upstream still refuses DELETE
+    const end = await fetch(`${p.url}/tools`, { method: 'DELETE', headers: { origin: APP, 'mcp-session-id': session! } });
+    expect(end.status).toBe(200);
+    const after = await fetch(`${p.url}/tools`, post('{"jsonrpc":"2.0","id":2,"method":"tools/list"}', { 'mcp-session-id': session!, accept: 'application/json, text/event-stream' }));
+    expect(after.status).toBe(404);
+    const other = await proxy({ up: `${sim.url}/v1` });
+    expect((await fetch(`${other.url}/up/v1/models`, { method: 'DELETE' })).status).toBe(405);
+  });
+
+  it('the MCP client works through it: tools listed page by page, a call, a cancelled call', async () => {
+    const p = await proxy({}, { mcp: { tools: mcpServer.url } });
+    const c = await connectMcp(`${p.url}/tools`);
+    started.push(c);
+    expect(c.serverName).toBe('behind');
+    expect(c.tools.map((t) => t.name)).toEqual(TEST_TOOLS.map((t) => t.name));
+    expect(await c.call('add', { a: 20, b: 22 }, new AbortController().signal)).toEqual({ ok: true, text: '42' });
+    const stop = new AbortController();
+    const hanging = c.call('wait_forever', {}, stop.signal);
+    await vi.waitFor(() => expect(mcpServer.calls).toContain('wait_forever'));
+    stop.abort(new Error('Stopped'));
+    await expect(hanging).rejects.toThrow('Stopped');
+    await vi.waitFor(() => expect(mcpServer.cancelled).toContain('wait_forever'));
+    expect(p.lines.some((l) => /^POST \/tools → 200/.test(l))).toBe(true);
+  });
+
+  it('streams an MCP event stream as it comes, passing the session and resumption headers and replacing the token with its key', async () => {
+    // the upstream sends its second event only once the first has reached the client: a buffering proxy would hang here
+    let finish = () => {};
+    const up = await tiny((h) => {
+      h.res.writeHead(200, { 'content-type': 'text/event-stream', 'mcp-session-id': 'abc' });
+      h.res.write('id: 1\ndata: {"n":1}\n\n');
+      finish = () => h.res.end('id: 2\ndata: {"n":2}\n\n');
+    });
+    const p = await proxy({}, { mcp: { tools: `${up.url}/mcp` }, keys: { tools: KEY } });
+    const res = await fetch(`${p.url}/tools?x=1`, { headers: { origin: APP, accept: 'text/event-stream', 'mcp-session-id': 'abc', 'last-event-id': '0', authorization: 'Bearer page' } });
+    expect(res.headers.get('mcp-session-id')).toBe('abc');
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"n":1');
+    finish();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toContain('"n":2');
+    expect(up.hits[0]).toMatchObject({ method: 'GET', url: '/mcp?x=1' });
+    expect(up.hits[0]!.headers).toMatchObject({ 'mcp-session-id': 'abc', 'last-event-id': '0', authorization: `Bearer ${KEY}` });
+  });
+
+  it('the command line takes --mcp NAME=URL and says where to point the app', async () => {
+    const child = spawn('node_modules/.bin/tsx', ['scripts/proxy.ts', '--mcp', `tools=${mcpServer.url}`, '--port', '0'], { env: process.env });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await vi.waitFor(() => expect(out).toContain('Pages allowed'), { timeout: 15_000 });
+    const base = /Proxy listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+    expect(out).toContain(`tools: add ${base}/tools as the MCP server → ${mcpServer.url}`);
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
   }, 20_000);
 });

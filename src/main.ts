@@ -7,12 +7,16 @@ import { Comparison } from './lib/state/comparison.svelte.ts';
 import { appContext } from './lib/state/context.ts';
 import { endpointOf, parseDeepLink, SETUP_PARAMS } from './lib/state/deep-link.ts';
 import { Endpoints } from './lib/state/endpoints.svelte.ts';
+import { BUILTIN_TOOL_NAMES } from './lib/state/agent.svelte.ts';
 import { measureRenderLag, setFlushRate } from './lib/state/frame-loop.ts';
 import { History } from './lib/state/history.svelte.ts';
+import { McpServers } from './lib/state/mcp-servers.svelte.ts';
 import { storedComparison } from './lib/state/record.svelte.ts';
 import { OpenStreams, tabsChannel } from './lib/state/open-streams.ts';
+import { Site } from './lib/state/site.svelte.ts';
 import type { LoadedComparison } from './lib/storage/history.ts';
 import './app.css';
+import './site.css';
 
 // developer knobs: `?perf=1` records byte-to-screen lags for the render benchmark, `?hz=N` sets the update rate
 const query = new URLSearchParams(location.search);
@@ -28,6 +32,16 @@ const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;
 comparison.inBrowser.cpu.mirror = link.modelsFrom;
 comparison.inBrowser.cpu.threadsAsked = link.cpuThreads;
+// the host's site file (beside index.html), read alongside the saved comparison
+const site = new Site(query);
+site.online = navigator.onLine;
+const siteRead = site.load(document.baseURI);
+// MCP servers: the link's connect now (their tools all on); saved ones wait until agent mode or the Tools dialog needs them
+const mcp = new McpServers(async () => (await history.db) ?? Promise.reject(new StorageError(history.notice ?? 'Saving is not available in this browser.')), location.origin);
+mcp.fromLink(link.mcp);
+// the built-ins keep their names; an MCP tool called the same gets its server's name as a prefix
+mcp.reserved = BUILTIN_TOOL_NAMES;
+comparison.agent.register(mcp);
 
 // once the comparison is saved the setup link has done its job: a reload reopens the saved comparison instead
 history.onSaved = () => {
@@ -73,7 +87,9 @@ async function boot(): Promise<void> {
     const saved = await within(current, 1500, null);
     if (saved) await reopen(saved);
     else {
-      comparison.addPanel({ endpoint: { baseURL: 'http://127.0.0.1:8000/v1', dialect: 'vllm' }, model: 'Qwen/Qwen3-Next-80B-A3B-Thinking', thinking: link.thinking, params: {} });
+      // the host's first-visit panels; with none, the start card offers what can work here (and sends nothing)
+      await within(siteRead, 1500, undefined);
+      site.setUp(comparison, site.panels, link.thinking);
       // a setup the person has begun (a model picked, a panel added, a system prompt) is theirs: the late one stays in History
       const untouched = setupOf(comparison);
       const stillUntouched = () => comparison.turns.length === 0 && setupOf(comparison) === untouched;
@@ -84,12 +100,23 @@ async function boot(): Promise<void> {
     }
   }
   if (link.stallTimeoutS) comparison.settings.stallTimeoutS = link.stallTimeoutS;
+  if (link.tools) {
+    comparison.agent.builtins.names = link.tools.filter((name) => BUILTIN_TOOL_NAMES.includes(name));
+    comparison.agent.setOn(true);
+  }
+  if (link.steps) comparison.agent.maxSteps = link.steps;
+  // a link's MCP servers are there to be used: agent mode comes on with them
+  if (link.mcp.length) comparison.agent.setOn(true);
   if (!link.send) comparison.draft = link.prompt;
-  // a short wait so the first paint is in the saved theme
-  await within(savedTheme, 300, undefined);
-  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history), props: { savedTheme } });
+  // a short wait so the first paint is in the saved theme (and, in kiosk mode, already locked)
+  await Promise.all([within(savedTheme, 300, undefined), within(siteRead, 1500, undefined)]);
+  mount(App, { target: document.getElementById('app')!, context: appContext(comparison, history, site, mcp), props: { savedTheme } });
+  site.startIdleReset(comparison);
+  void siteRead.then(() => site.startIdleReset(comparison));
   comparison.warmUp();
   if (link.send && link.prompt) comparison.send(link.prompt);
+  // the offline shell is set up after the page is on screen: nothing in the first paint waits for it
+  void import('./service-worker.ts').then((sw) => sw.registerServiceWorker(site));
 }
 
 void boot();

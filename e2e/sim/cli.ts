@@ -23,12 +23,13 @@ try {
   const opts = parseOptions(spec, DEFAULT_OPTIONS);
   const sim = await startSim(opts, port);
   console.log(`Simulated ${opts.dialect} server at ${sim.url}/v1`);
-  console.log(`Models: ${modelsFor(opts.dialect).join(', ')}`);
+  console.log(`Models: ${modelsFor(opts.dialect, opts.servedName).join(', ')}`);
   console.log(`Other dialects: ${sim.url}/<dialect>/v1, e.g. ${sim.url}/sglang/v1. Ctrl+C stops.`);
   const stop = () => void sim.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  console.error(`Cannot start the simulator: ${(err as Error).message}`);
+  const taken = (err as { code?: unknown }).code === 'EADDRINUSE';
+  console.error(taken ? `Port ${port} is taken: choose another with npm run sim -- --port N` : `Cannot start the simulator: ${(err as Error).message}`);
   process.exit(1);
 }

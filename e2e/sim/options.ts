@@ -35,8 +35,19 @@ export interface SimOptions {
   echo: boolean;
   /** number of parallel tool calls to make when the request offers tools */
   toolCalls: number;
+  /** rounds of tool calls in one turn before the model answers from the results */
+  toolRounds: number;
+  /** which offered tool to call: its name, `each` (one per parallel call, in turn), or the first when not offered */
+  useTool: string;
   /** `<think>` form of the raw dialect: the whole tag pair, or only the closing tag (Qwen3-2507, Qwen3-Next-Thinking) */
   rawThink: 'auto' | 'pair' | 'close-only';
+  /** the one model name served, whatever the model is (vLLM's --served-model-name, an Ollama tag, a llama.cpp alias) */
+  servedName: string | null;
+  /**
+   * The stream carries reasoning alone: a model that thinks stops before its answer; one that does not
+   * (thinking off, Instruct) gets its answer in the reasoning field, as vLLM's reasoning parsers put it.
+   */
+  noAnswer: boolean;
   fault: Fault;
   /** for in-stream faults: after how many output tokens */
   faultAfter: number;
@@ -61,7 +72,11 @@ export const DEFAULT_OPTIONS: SimOptions = {
   answerTokens: 0,
   echo: false,
   toolCalls: 1,
+  toolRounds: 1,
+  useTool: '',
   rawThink: 'auto',
+  servedName: null,
+  noAnswer: false,
   fault: 'none',
   faultAfter: 20,
   stallMs: 0,
@@ -82,7 +97,11 @@ const ALIASES: Record<string, keyof SimOptions> = {
   answer: 'answerTokens',
   echo: 'echo',
   tools: 'toolCalls',
+  rounds: 'toolRounds',
+  use: 'useTool',
   think: 'rawThink',
+  served: 'servedName',
+  noanswer: 'noAnswer',
   fault: 'fault',
   after: 'faultAfter',
   stall: 'stallMs',
@@ -151,9 +170,16 @@ function setOption(out: SimOptions, key: keyof SimOptions, value: string): void 
       if (value !== 'open' && value !== 'strict' && value !== 'off') throw new Error(`cors is open, strict or off, got "${value}"`);
       out.cors = value;
       return;
+    case 'servedName':
+      out.servedName = value || null;
+      return;
     case 'echo':
+    case 'noAnswer':
     case 'crlf':
       out[key] = value !== '0' && value !== 'false';
+      return;
+    case 'useTool':
+      out.useTool = value;
       return;
     case 'apiKey':
       out.apiKey = value || null;

@@ -1,5 +1,6 @@
 // What the simulated model says: a deterministic plan of reasoning, answer and tool calls for one request.
 import type { SimOptions } from './options.ts';
+import { argumentsFor, lastResults, pickTool, roundsSoFar, type ToolSpec } from './tool-loop.ts';
 
 export interface ChatRequest {
   model?: unknown;
@@ -137,20 +138,27 @@ export function makePlan(request: ChatRequest, opts: SimOptions, model: string):
   const promptTokens = messages.reduce((n, m) => n + tokenize(m.content).length + 4, 3);
 
   const tools = Array.isArray(request.tools) ? (request.tools as ToolSpec[]) : [];
-  const callTools = tools.length > 0 && opts.toolCalls > 0 && last?.role !== 'tool';
+  // an agent: calls tools for `rounds` rounds of the turn, then answers from the results
+  const callTools = tools.length > 0 && opts.toolCalls > 0 && roundsSoFar(request.messages) < opts.toolRounds;
 
   let reasoning = thinks ? thoughts(random, lastUser, opts.reasoningTokens) : [];
   let content: string[];
   let toolCalls: ToolCall[] = [];
   if (callTools) {
     content = [];
-    toolCalls = Array.from({ length: opts.toolCalls }, (_, i) => toolCallFor(tools[0]!, i, random));
+    toolCalls = Array.from({ length: opts.toolCalls }, (_, i) => toolCallFor(pickTool(tools, opts.useTool, i), i, random, lastUser));
   } else if (last?.role === 'tool') {
-    content = tokenize(`Here is what the tool returned: ${last.content}\n\nSo the answer is ready.`);
+    content = tokenize(`Here is what the tool returned: ${lastResults(request.messages).join('; ')}\n\nSo the answer is ready.`);
   } else if (opts.echo) {
     content = tokenize(lastUser);
   } else {
     content = answerOfLength(opts.answerTokens);
+  }
+  if (opts.noAnswer) {
+    // thinking: it stops before answering; not thinking: the reasoning parser takes the answer for reasoning
+    if (!thinks) reasoning = content;
+    content = [];
+    toolCalls = [];
   }
 
   const maxTokens = numberOr(request.max_completion_tokens, numberOr(request.max_tokens, Infinity));
@@ -196,19 +204,17 @@ export function toolArgPieces(args: string): string[] {
   return args.match(/.{1,6}/gsu) ?? [];
 }
 
-interface ToolSpec {
-  function?: { name?: string; parameters?: { properties?: Record<string, { type?: string }>; required?: string[] } };
-}
-
-function toolCallFor(tool: ToolSpec, i: number, random: () => number): ToolCall {
+function toolCallFor(tool: ToolSpec, i: number, random: () => number, prompt: string): ToolCall {
   const fn = tool.function ?? {};
-  const props = fn.parameters?.properties ?? { city: { type: 'string' } };
-  const args: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(props)) {
-    if (schema.type === 'number' || schema.type === 'integer') args[key] = i + 1;
-    else if (schema.type === 'boolean') args[key] = i % 2 === 0;
-    else args[key] = key.includes('unit') ? 'celsius' : CITIES[i % CITIES.length];
-  }
+  const args = argumentsFor(tool, i, prompt, (props, i) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(props)) {
+      if (schema.type === 'number' || schema.type === 'integer') out[key] = i + 1;
+      else if (schema.type === 'boolean') out[key] = i % 2 === 0;
+      else out[key] = key.includes('unit') ? 'celsius' : CITIES[i % CITIES.length];
+    }
+    return out;
+  });
   const id = Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
   return { id, name: fn.name ?? 'get_weather', arguments: JSON.stringify(args) };
 }

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_OPTIONS, parseOptions, type Dialect, type SimOptions } from './options.ts';
 import { WIRES, hex, type StreamCtx } from './dialects.ts';
 import { makePlan, rng, type ChatRequest } from './script.ts';
+import { checkToolMessages } from './tool-loop.ts';
 import { sleep, stepsFor, stream, usageOf } from './stream.ts';
+import { benchRoute, SimLoad } from './bench-routes.ts';
 
 export interface SimServer {
   url: string;
@@ -12,8 +14,9 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-/** The model ids each kind of server lists, spelled the way that server spells them. */
-export function modelsFor(dialect: Dialect): string[] {
+/** The model ids each kind of server lists, spelled the way that server spells them, or the one name it was told to serve. */
+export function modelsFor(dialect: Dialect, servedName: string | null = null): string[] {
+  if (servedName) return [servedName];
   switch (dialect) {
     case 'nim':
       return ['qwen/qwen3-next-80b-a3b-thinking', 'qwen/qwen3-next-80b-a3b-instruct'];
@@ -29,11 +32,12 @@ export function modelsFor(dialect: Dialect): string[] {
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). Options in a URL prefix or header override `defaults`. */
 export async function startSim(defaults: Partial<SimOptions> = {}, port = 0): Promise<SimServer> {
   const base = { ...DEFAULT_OPTIONS, ...defaults };
+  const load = new SimLoad();
   const open = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     open.add(res);
     res.on('close', () => open.delete(res));
-    handle(req, res, base).catch((err: unknown) => {
+    handle(req, res, base, load).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`simulator failure: ${String(err)}`);
     });
@@ -55,7 +59,7 @@ export async function startSim(defaults: Partial<SimOptions> = {}, port = 0): Pr
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOptions, load: SimLoad): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const at = url.pathname.indexOf('/v1/');
   if (url.pathname === '/health') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -77,10 +81,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   const send = (status: number, body: object, extra: Record<string, string> = {}) =>
     void res.writeHead(status, { 'content-type': 'application/json', ...cors, ...extra }).end(JSON.stringify(body));
 
+  if (await benchRoute(req, res, route, opts, load, cors)) return;
   if (opts.apiKey && req.headers.authorization?.replace(/^bearer\s+/i, '') !== opts.apiKey)
     return send(401, wire.errorBody(401, 'Invalid API Key'));
 
-  if (req.method === 'GET' && route === '/v1/models') return send(200, wire.models(modelsFor(opts.dialect), 1763683200));
+  if (req.method === 'GET' && route === '/v1/models') return send(200, wire.models(modelsFor(opts.dialect, opts.servedName), 1763683200));
   if (req.method !== 'POST' || route !== '/v1/chat/completions') return send(404, wire.errorBody(404, `Not Found: ${req.method} ${url.pathname}`));
 
   let request: ChatRequest;
@@ -92,10 +97,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
   if (!Array.isArray(request.messages) || request.messages.length === 0)
     return send(400, wire.errorBody(400, '`messages` must be a non-empty list'));
 
-  const model = resolveModel(opts.dialect, request.model);
+  const model = resolveModel(opts.dialect, request.model, opts.servedName);
   const early = earlyFault(opts, model);
   if (early) return send(early.status, wire.errorBody(early.status, early.message), early.headers);
 
+  // an agent's next request must answer every call of the last round: one tool message each, by id, in order
+  const unanswered = checkToolMessages(request.messages);
+  if (unanswered) return send(400, wire.errorBody(400, unanswered));
   const plan = makePlan(request, opts, model);
   const streamOptions = request.stream_options ?? null;
   const ctx: StreamCtx = {
@@ -107,23 +115,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, defaults: SimOp
     speeds: { prefillMs: opts.ttftMs, tps: opts.tps },
     continuousUsage: opts.dialect === 'nim' || (opts.dialect.startsWith('vllm') && streamOptions?.continuous_usage_stats === true && includeUsage(opts.dialect, streamOptions)),
   };
-  if (request.stream === true) return stream(req, res, { opts, wire, plan, ctx, cors });
+  if (request.stream === true) return load.track(stream(req, res, { opts, wire, plan, ctx, cors }), opts.ttftMs);
 
   await sleep(opts.ttftMs + (plan.completionTokens / opts.tps) * 1000);
   const content = stepsFor(opts, plan).filter((s) => s.kind === 'content').map((s) => s.text).join('');
   send(200, wire.completion(ctx, opts.dialect === 'raw' ? { ...plan, reasoning: [] } : plan, content, plan.finishReason, usageOf(plan, plan.completionTokens)));
 }
 
-function resolveModel(dialect: Dialect, requested: unknown): string {
+function resolveModel(dialect: Dialect, requested: unknown, servedName: string | null): string {
   const name = typeof requested === 'string' ? requested : '';
   // SGLang echoes whatever was asked for; llama.cpp serves its one model whatever the name
   if (dialect === 'sglang') return name || 'default';
-  if (dialect === 'llamacpp') return modelsFor('llamacpp')[0]!;
+  if (dialect === 'llamacpp') return modelsFor('llamacpp', servedName)[0]!;
   return name;
 }
 
 function earlyFault(opts: SimOptions, model: string): { status: number; message: string; headers?: Record<string, string> } | null {
-  const known = modelsFor(opts.dialect);
+  const known = modelsFor(opts.dialect, opts.servedName);
   if (opts.fault === '404' || (!['sglang', 'llamacpp'].includes(opts.dialect) && !known.includes(model)))
     return { status: 404, message: notFoundMessage(opts.dialect, model) };
   switch (opts.fault) {

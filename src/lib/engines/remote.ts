@@ -2,7 +2,7 @@
 import type { StreamEvent } from '../stream/events.ts';
 import { StreamNormalizer } from '../stream/normalize.ts';
 import { SseDecoder } from '../stream/sse.ts';
-import { thinkingKindOf, DIALECTS } from '../stream/dialects.ts';
+import { mayThink, missingToolParserNote, thinkingKindOf, DIALECTS } from '../stream/dialects.ts';
 import { droppedFailure, httpFailure, isReachable, networkFailure, stallFailure } from './failures.ts';
 import { requestBody } from './request-body.ts';
 import type { ChatRequest, Engine } from './types.ts';
@@ -53,7 +53,11 @@ export class RemoteEngine implements Engine {
 
       const decoder = new SseDecoder();
       const closeOnly = DIALECTS[req.endpoint.dialect].inlineThink && thinkingKindOf(req.model) === 'always';
-      const normalizer = new StreamNormalizer({ thinkMode: closeOnly ? 'closing-only' : 'auto' });
+      const normalizer = new StreamNormalizer({
+        thinkMode: closeOnly ? 'closing-only' : 'auto',
+        noThinking: !mayThink(req.model, req.thinking),
+        ...(req.tools?.length ? { textToolCallNote: missingToolParserNote(req.endpoint.dialect) } : {}),
+      });
       const reader = response.body.getReader();
       const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_MS;
       // one watchdog per stream, not a timer and a race per read: at thousands of reads a second those cost

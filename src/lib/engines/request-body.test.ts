@@ -166,4 +166,24 @@ describe('requestBody tools', () => {
     expect('tools' in requestBody(request('vllm', { tools: [] }))).toBe(false);
     expect('tools' in requestBody(request('vllm'))).toBe(false);
   });
+
+  it('sends tool_choice only with tools and only when it is not auto (a vLLM without a tool parser refuses auto said aloud)', () => {
+    expect(requestBody(request('vllm', { tools: [WEATHER], toolChoice: 'required' })).tool_choice).toBe('required');
+    expect(requestBody(request('vllm', { tools: [WEATHER], toolChoice: { name: 'get_weather' } })).tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
+    expect('tool_choice' in requestBody(request('vllm', { tools: [WEATHER], toolChoice: 'auto' }))).toBe(false);
+    expect('tool_choice' in requestBody(request('vllm', { toolChoice: 'required' }))).toBe(false);
+  });
+
+  it('sends the assistant calls of an agent turn and tool results, but not its reasoning', () => {
+    const messages: ChatMessage[] = [
+      ...USER,
+      { role: 'assistant', content: '', reasoning: 'think', tool_calls: [{ id: 'a', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'a', content: 'sunny' },
+    ];
+    expect(requestBody(request('vllm', { messages, tools: [WEATHER] })).messages).toEqual([
+      ...USER,
+      { role: 'assistant', content: '', tool_calls: [{ id: 'a', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'a', content: 'sunny' },
+    ]);
+  });
 });

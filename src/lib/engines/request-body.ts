@@ -17,7 +17,11 @@ export function requestBody(req: ChatRequest): Record<string, unknown> {
     if (min_p !== undefined) body.min_p = min_p;
     if (repetition_penalty !== undefined) body.repetition_penalty = repetition_penalty;
   }
-  if (req.tools?.length) body.tools = req.tools;
+  if (req.tools?.length) {
+    body.tools = req.tools;
+    // `auto` is what servers assume with tools; said aloud, it is refused by a vLLM started without a tool parser
+    if (req.toolChoice && req.toolChoice !== 'auto') body.tool_choice = typeof req.toolChoice === 'string' ? req.toolChoice : { type: 'function', function: { name: req.toolChoice.name } };
+  }
   if (req.thinking !== 'default' && thinkingKindOf(req.model) === 'switchable' && dialect.templateKwargs)
     body.chat_template_kwargs = { enable_thinking: req.thinking === 'on' };
   return body;
@@ -26,7 +30,9 @@ export function requestBody(req: ChatRequest): Record<string, unknown> {
 /** Servers without template kwargs get Qwen3's soft switch at the end of the last user turn. */
 function withThinkingSwitch(req: ChatRequest): ChatMessage[] {
   const dialect = DIALECTS[req.endpoint.dialect];
-  if (req.thinking === 'default' || dialect.templateKwargs || thinkingKindOf(req.model) !== 'switchable') return req.messages;
-  const lastUser = req.messages.findLastIndex((m) => m.role === 'user');
-  return req.messages.map((m, i) => (i === lastUser ? { ...m, content: `${m.content} ${req.thinking === 'on' ? '/think' : '/no_think'}` } : m));
+  // an agent turn's reasoning is for in-browser models, which build their own prompt; a server's template drops it
+  const messages = req.messages.map((m) => (m.role === 'assistant' && m.reasoning !== undefined ? { role: m.role, content: m.content, ...(m.tool_calls ? { tool_calls: m.tool_calls } : {}) } : m));
+  if (req.thinking === 'default' || dialect.templateKwargs || thinkingKindOf(req.model) !== 'switchable') return messages;
+  const lastUser = messages.findLastIndex((m) => m.role === 'user');
+  return messages.map((m, i) => (i === lastUser ? { ...m, content: `${m.content} ${req.thinking === 'on' ? '/think' : '/no_think'}` } : m));
 }

@@ -10,7 +10,8 @@ export interface ToolCallMessage {
 
 export type ChatMessage =
   | { role: 'system' | 'user'; content: string }
-  | { role: 'assistant'; content: string; tool_calls?: ToolCallMessage[] }
+  /** `reasoning`: kept for the model calls of the current agent turn (in-browser Qwen3 reads it back; servers are not sent it) */
+  | { role: 'assistant'; content: string; tool_calls?: ToolCallMessage[]; reasoning?: string }
   | { role: 'tool'; content: string; tool_call_id: string };
 
 export interface SamplingParams {
@@ -43,6 +44,9 @@ export interface ToolSpec {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
+/** OpenAI's tool_choice: `auto` lets the model decide; a name forces that tool. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
 export interface ChatRequest {
   endpoint: Endpoint;
   model: string;
@@ -50,6 +54,8 @@ export interface ChatRequest {
   thinking: ThinkingChoice;
   params: SamplingParams;
   tools?: ToolSpec[];
+  /** sent only with tools */
+  toolChoice?: ToolChoice;
   /** give up when no byte arrived for this long (ms) */
   stallTimeoutMs?: number;
 }

@@ -166,6 +166,18 @@ describe('WebLlmEngine', () => {
     expect(backend.terminated).toBe(true);
   });
 
+  it('a worker that died while answering is replaced: the next answer loads the model in a fresh one', async () => {
+    const backend = new FakeBackend();
+    backend.midStreamError = 'Worker error: Uncaught RuntimeError: unreachable';
+    const { e, backends } = engine(backend);
+    expect(last(await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal)))).toMatchObject({ type: 'error' });
+    expect(backend.terminated).toBe(true);
+    backend.midStreamError = null;
+    expect(last(await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal))).type).toBe('done');
+    expect(backends).toHaveLength(2);
+    expect(backend.loads).toHaveLength(2);
+  });
+
   it('without WebGPU it says so in one sentence and loads nothing', async () => {
     const { e, backend } = engine(new FakeBackend(), { ok: false, reason: 'no-webgpu', message: 'This browser has no WebGPU.' });
     const events = await collect(e.stream(req('Qwen3-0.6B-q4f16_1-MLC'), new AbortController().signal));
@@ -216,5 +228,45 @@ describe('WebLlmEngine', () => {
     ]);
     expect(last(a).type).toBe('done');
     expect(last(b).type).toBe('stopped');
+  });
+});
+
+describe('in-browser tool use in Qwen3 format', () => {
+  it('round-trips an agent turn: tools in the system message, <tool_call> read across chunks, results in a user turn', async () => {
+    const { agentLoop } = await import('../agent/loop.ts');
+    const calls = [
+      // the call is split mid-tag and mid-JSON, as tokens come
+      [chunk('<think>\nI need the time.\n</think>\n\n'), chunk('<tool_'), chunk('call>\n{"name": "current_time", "argu'), chunk('ments": {}}\n</tool_call>'), chunk('', 'stop'), USAGE],
+      [chunk('<think>\nGot it.\n</think>\n\nIt is noon.'), chunk('', 'stop'), USAGE],
+    ];
+    class Scripted extends FakeBackend {
+      override async chat(request: BackendChatRequest) {
+        this.script = calls[this.requests.length]!;
+        return super.chat(request);
+      }
+    }
+    const { e, backend } = engine(new Scripted());
+    const clock = { name: 'current_time', description: 'the time', parameters: { type: 'object', properties: {} }, origin: 'built-in', run: async () => ({ ok: true, text: 'noon' }) };
+    const request: ChatRequest = { ...req('Qwen3-0.6B-q4f16_1-MLC'), messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'old question' }, { role: 'assistant', content: 'old answer' }, { role: 'user', content: 'What time is it?' }] };
+    const events = await collect(agentLoop(e, request, { tools: [clock], maxSteps: 5 }, new AbortController().signal));
+
+    expect(events.filter((x) => x.type === 'tool-result')).toMatchObject([{ state: 'done', text: 'noon' }]);
+    expect(events.filter((x) => x.type === 'warning')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+    const [first, second] = backend.requests;
+    expect(first!.messages[0]!.content).toBe(
+      'Be brief.\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>\n' +
+        '{"type":"function","function":{"name":"current_time","description":"the time","parameters":{"type":"object","properties":{}}}}\n</tools>\n\n' +
+        'For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>',
+    );
+    expect('tools' in first!).toBe(false);
+    expect(second!.messages.slice(1)).toEqual([
+      { role: 'user', content: 'old question' },
+      { role: 'assistant', content: 'old answer' },
+      { role: 'user', content: 'What time is it?' },
+      // this turn's reasoning is kept for the next call
+      { role: 'assistant', content: '<think>\nI need the time.\n</think>\n\n<tool_call>\n{"name": "current_time", "arguments": {}}\n</tool_call>' },
+      { role: 'user', content: '<tool_response>\nnoon\n</tool_response>' },
+    ]);
   });
 });

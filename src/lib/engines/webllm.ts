@@ -7,6 +7,7 @@ import type { DeviceReport } from './webllm-device.ts';
 import { webLlmFailure } from './webllm-failures.ts';
 import { readProgress } from './webllm-progress.ts';
 import type { ChatRequest, Engine } from './types.ts';
+import { qwenToolMessages } from '../agent/qwen-format.ts';
 
 export interface WebLlmOptions {
   /** web-llm's model list (with any mirror applied); read when the first in-browser model is asked for */
@@ -63,7 +64,6 @@ export class WebLlmEngine implements Engine {
     const { entry } = resolved;
     if (resolved.switched) yield { type: 'warning', message: `This GPU has no shader-f16, so ${entry.id} runs instead of ${req.model}.`, at: now() };
     const context = { model: entry.id, modelURL: entry.url, vramMB: entry.vramMB ?? undefined };
-    if (req.tools?.length) yield { type: 'warning', message: 'In-browser models here do not take tools: the request was sent without them.', at: now() };
 
     // loading reports arrive as callbacks; they are handed out as events while the load runs
     const reports: LoadProgress[] = [];
@@ -122,8 +122,9 @@ export class WebLlmEngine implements Engine {
       }
     } catch (err) {
       const failure = webLlmFailure(err, context, now());
-      // a lost device leaves the worker useless: the next answer starts a fresh one
-      if ((failure.kind === 'device-lost' || failure.kind === 'out-of-memory') && this.#active.length === 1) this.#reset();
+      // a lost device, or a worker that died, leaves the worker useless: the next answer starts a fresh one
+      const workerDied = typeof err === 'string' && err.startsWith('Worker error:');
+      if ((failure.kind === 'device-lost' || failure.kind === 'out-of-memory' || workerDied) && this.#active.length === 1) this.#reset();
       yield* normalizer.close(failure);
     } finally {
       // closing the worker-side generator releases the model's lock for the next answer
@@ -251,7 +252,9 @@ export class WebLlmEngine implements Engine {
 
 function chatRequest(req: ChatRequest, model: string): BackendChatRequest {
   const { temperature, top_p, max_tokens, seed, stop, presence_penalty } = req.params;
-  const messages = req.messages.flatMap((m) => (m.role === 'tool' ? [] : [{ role: m.role, content: m.content }]));
+  // web-llm refuses `tools` for Qwen3 and has no `tool` role: the prompt carries Qwen3's own tool format, and the
+  // normalizer reads the `<tool_call>` blocks back out of the stream
+  const messages = qwenToolMessages(req.messages, req.tools);
   return {
     model,
     messages,

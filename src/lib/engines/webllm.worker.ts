@@ -1,5 +1,6 @@
-// The Web Worker that runs web-llm: model loading, shader compiling and decoding stay off the page's thread.
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+// The Web Worker that runs web-llm: the catalog, the cache, model loading, shader compiling and decoding all stay here,
+// so web-llm's code is downloaded once, by this worker, and never by the page.
+import * as webllm from '@mlc-ai/web-llm';
+import { serveWebLlm } from './webllm-worker-handler.ts';
 
-const handler = new WebWorkerMLCEngineHandler();
-self.onmessage = (msg: MessageEvent) => handler.onmessage(msg);
+serveWebLlm(self, webllm);

@@ -18,7 +18,7 @@ export interface MetricsSnapshot {
   firstEventMs: number | null; // first server chunk of any kind
   ttftMs: number | null;
   ttfaMs: number | null; // first answer (content or tool call) chunk
-  thinkingMs: number | null; // first reasoning -> first answer, or -> last reasoning while none
+  thinkingMs: number | null; // first reasoning -> first answer, or -> last reasoning while it streams with none
   answeringMs: number | null;
   totalMs: number | null;
   outputTokens: TokenCount | null;
@@ -66,15 +66,18 @@ export class RunMetrics {
   #firstReasoningAt: number | null = null;
   #lastReasoningAt: number | null = null;
   #firstAnswerAt: number | null = null;
+  #lastAnswerAt: number | null = null;
   #endAt: number | null = null;
   #lastEventAt: number | null = null;
   #reasoningChunks = 0;
+  #answerChunks = 0;
 
   // The chunk being read: events of one seq arrive together and take the time of the first one.
   #seq: number | null = null;
   #seqAt = 0;
   #seqHasChunk = false;
   #seqReasoning = false;
+  #seqAnswer = false;
   #seqPendingDelta: number | null = null;
 
   // Token-bearing chunks, in arrival order; prefix sums let the live window be read in O(log n).
@@ -114,6 +117,9 @@ export class RunMetrics {
         this.#seqReasoning = true;
       } else {
         this.#firstAnswerAt ??= this.#seqAt;
+        this.#lastAnswerAt = this.#seqAt;
+        if (!this.#seqAnswer) this.#answerChunks++;
+        this.#seqAnswer = true;
       }
       return;
     }
@@ -126,6 +132,10 @@ export class RunMetrics {
         this.#usage = e;
         if (e.reasoningTokens !== undefined) this.#reasoningTokens = e.reasoningTokens;
         if (e.cumulative) this.#takeCumulative(e.completionTokens);
+        break;
+      case 'reclassify':
+        if (e.to === 'reasoning') this.#answerWasReasoning();
+        else this.#reasoningWasAnswer();
         break;
       case 'engine-stats':
         this.#engineStats = e.stats;
@@ -146,7 +156,34 @@ export class RunMetrics {
     this.#seqAt = at;
     this.#seqHasChunk = false;
     this.#seqReasoning = false;
+    this.#seqAnswer = false;
     this.#seqPendingDelta = null;
+  }
+
+  /** A lone `</think>`: the chunks counted as answer were reasoning, and the answer is still to come. */
+  #answerWasReasoning(): void {
+    if (this.#firstAnswerAt === null) return;
+    this.#firstReasoningAt = Math.min(this.#firstReasoningAt ?? Infinity, this.#firstAnswerAt);
+    this.#lastReasoningAt = Math.max(this.#lastReasoningAt ?? -Infinity, this.#lastAnswerAt!);
+    // the rule applies only while no reasoning came before, so no chunk is counted twice
+    this.#reasoningChunks += this.#answerChunks;
+    this.#seqReasoning ||= this.#seqAnswer;
+    this.#answerChunks = 0;
+    this.#seqAnswer = false;
+    this.#firstAnswerAt = this.#lastAnswerAt = null;
+  }
+
+  /** Reasoning that could not be real was the answer, from its first token: no time was spent thinking. */
+  #reasoningWasAnswer(): void {
+    if (this.#firstReasoningAt === null) return;
+    this.#firstAnswerAt = Math.min(this.#firstAnswerAt ?? Infinity, this.#firstReasoningAt);
+    this.#lastAnswerAt = Math.max(this.#lastAnswerAt ?? -Infinity, this.#lastReasoningAt!);
+    this.#answerChunks += this.#reasoningChunks;
+    this.#seqAnswer ||= this.#seqReasoning;
+    this.#reasoningChunks = 0;
+    this.#seqReasoning = false;
+    // thinking time reads 0: the first answer token is the first token
+    this.#lastReasoningAt = this.#firstReasoningAt;
   }
 
   #addChunk(): void {
@@ -236,7 +273,9 @@ export class RunMetrics {
     let thinkingMs: number | null = null;
     if (this.#firstReasoningAt !== null) {
       const answerAfter = this.#firstAnswerAt !== null && this.#firstAnswerAt >= this.#firstReasoningAt;
-      thinkingMs = (answerAfter ? this.#firstAnswerAt! : this.#lastReasoningAt!) - this.#firstReasoningAt;
+      if (answerAfter) thinkingMs = this.#firstAnswerAt! - this.#firstReasoningAt;
+      // the thinking so far while it streams; a run that ended with no answer never finished thinking
+      else if (this.#firstAnswerAt !== null || this.#endAt === null) thinkingMs = this.#lastReasoningAt! - this.#firstReasoningAt;
     }
 
     const ttftMs = since(firstTokenAt);

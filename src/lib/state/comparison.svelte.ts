@@ -4,6 +4,7 @@ import { loadHighlighter } from '../markdown/highlight.ts';
 import { warmUpHighlighter, warmUpMarkdown } from '../markdown/warm-up.ts';
 import { inSpareTime, nextTask } from './frame-loop.ts';
 import { RemoteInWorker } from '../engines/remote-in-worker.ts';
+import { OfflineAware } from '../engines/offline.ts';
 import { CONNECTIONS_PER_SERVER, OpenStreams, waitedInBrowser } from './open-streams.ts';
 import { EngineRouter } from '../engines/router.ts';
 import { appFailure } from '../engines/failures.ts';
@@ -12,6 +13,7 @@ import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS, runsInBrowser } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
+import { Agent } from './agent.svelte.ts';
 import { Endpoints, sameBaseURL, type SavedEndpoint } from './endpoints.svelte.ts';
 import type { LoadedComparison } from '../storage/history.ts';
 
@@ -144,6 +146,8 @@ export class Comparison {
   turns = $state.raw<string[]>([]);
   panels = $state.raw<Panel[]>([]);
   settings = $state<Settings>({ stallTimeoutS: 120 });
+  /** agent mode: tools, the loop's settings, and the sources of tools */
+  readonly agent = new Agent();
   readonly endpoints: Endpoints;
   readonly inBrowser: InBrowser;
   /** streams open per server here and in other tabs: past the browser's limit, requests wait in the browser */
@@ -160,7 +164,7 @@ export class Comparison {
     this.#sanitize = sanitize;
     this.#streams = streams;
     this.inBrowser = inBrowser;
-    this.#engine = engine ?? new EngineRouter(new RemoteInWorker(), inBrowser.engine, inBrowser.cpu.engine);
+    this.#engine = engine ?? new EngineRouter(new OfflineAware(new RemoteInWorker()), inBrowser.engine, inBrowser.cpu.engine);
     this.endpoints = endpoints;
     // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
     void endpoints.ready.then(() => {
@@ -283,7 +287,8 @@ export class Comparison {
       this.recorder?.runStarted(this, panel, turn, run);
     };
     try {
-      const run = await panel.start(this.#engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
+      const engine = this.agent.on ? this.agent.wrap(this.#engine, panel.key) : this.#engine;
+      const run = await panel.start(engine, this.history(panel, turn), turn, this.#sanitize, this.settings.stallTimeoutS * 1000, onStart);
       this.recorder?.runEnded(this, panel, turn, run);
     } finally {
       stream?.close();

@@ -19,7 +19,21 @@ describe('deep link', () => {
 
   it('round-trips through buildDeepLink', () => {
     const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
-    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null, cpuThreads: null });
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null, tools: null, steps: null, mcp: [], cpuThreads: null });
+  });
+
+  it('carries agent mode: the built-in tools and the step limit', () => {
+    const link = { panels: [{ model: 'm', endpoint: 'http://h/v1' }], prompt: '', system: '', thinking: 'default' as const, tools: ['calculator', 'javascript'], steps: 4 };
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toMatchObject({ tools: ['calculator', 'javascript'], steps: 4 });
+    expect(parseDeepLink('?tools=&steps=0')).toMatchObject({ tools: [], steps: null });
+    expect(parseDeepLink('?steps=2.5').steps).toBeNull();
+  });
+
+  it('reads every &mcp= server once, web addresses only, and writes them back', () => {
+    const link = parseDeepLink('?mcp=http://127.0.0.1:9/mcp&mcp=https://tools.example/mcp?x=1&mcp=javascript:alert(1)&mcp=http://127.0.0.1:9/mcp');
+    expect(link.mcp).toEqual(['http://127.0.0.1:9/mcp', 'https://tools.example/mcp?x=1']);
+    const built = buildDeepLink('http://app/', { panels: [], prompt: '', system: '', thinking: 'default', mcp: link.mcp });
+    expect(parseDeepLink(new URL(built).search).mcp).toEqual(link.mcp);
   });
 
   it('opens an in-browser model for <model>@webllm, and a server for anything else', () => {

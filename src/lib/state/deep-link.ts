@@ -1,9 +1,9 @@
-// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&send=1.
+// Reads and writes the setup link: ?panel=<model>@<base URL>&prompt=…&system=…&thinking=on|off&mcp=<URL>&send=1.
 import { DIALECT_IDS, type DialectId } from '../stream/dialects.ts';
 import type { Endpoint, ThinkingChoice } from '../engines/types.ts';
 
 /** The query parameters that describe a setup (the rest are developer knobs that stay in the URL). */
-export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send'] as const;
+export const SETUP_PARAMS = ['panel', 'servers', 'prompt', 'system', 'thinking', 'send', 'tools', 'steps', 'mcp'] as const;
 
 export interface LinkPanel {
   model: string;
@@ -33,6 +33,12 @@ export interface DeepLink {
   stallTimeoutS: number | null;
   /** where in-browser models are downloaded from instead of huggingface.co (developer setting) */
   modelsFrom: string | null;
+  /** `&tools=calculator,javascript`: agent mode on with these built-in tools (null: not in the link) */
+  tools: string[] | null;
+  /** `&steps=<n>`: the agent's step limit */
+  steps: number | null;
+  /** MCP servers to connect, with all their tools on (`&mcp=<URL>`, repeatable; http(s) only) */
+  mcp: string[];
   /** threads for the CPU engine (developer setting, for its benchmark) */
   cpuThreads: number | null;
 }
@@ -56,18 +62,27 @@ export function parseDeepLink(search: string): DeepLink {
     send: q.get('send') === '1',
     stallTimeoutS: Number(q.get('stall')) > 0 ? Number(q.get('stall')) : null,
     modelsFrom: /^https?:\/\//.test(q.get('models-from') ?? '') ? q.get('models-from') : null,
+    tools: q.has('tools') ? (q.get('tools') ?? '').split(',').map((t) => t.trim()).filter(Boolean) : null,
+    steps: Number.isInteger(Number(q.get('steps'))) && Number(q.get('steps')) > 0 ? Math.min(100, Number(q.get('steps'))) : null,
+    mcp: [...new Set(q.getAll('mcp').filter((url) => /^https?:\/\/./.test(url)))],
     cpuThreads: Number.isInteger(Number(q.get('cpu-threads'))) && Number(q.get('cpu-threads')) > 0 ? Number(q.get('cpu-threads')) : null,
   };
 }
 
 /** The link for a setup. It never carries a key. */
-export function buildDeepLink(base: string, link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'cpuThreads'> & { send?: boolean }): string {
+export function buildDeepLink(
+  base: string,
+  link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'tools' | 'steps' | 'mcp' | 'cpuThreads'> & { send?: boolean; tools?: string[] | null; steps?: number | null; mcp?: string[] },
+): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);
   if (link.panels.some((p) => p.dialect)) q.set('servers', link.panels.map((p) => p.dialect ?? '').join(','));
   if (link.prompt) q.set('prompt', link.prompt);
   if (link.system) q.set('system', link.system);
   if (link.thinking !== 'default') q.set('thinking', link.thinking);
+  if (link.tools) q.set('tools', link.tools.join(','));
+  if (link.steps) q.set('steps', String(link.steps));
+  for (const url of link.mcp ?? []) q.append('mcp', url);
   if (link.send) q.set('send', '1');
   return `${base}?${q}`;
 }

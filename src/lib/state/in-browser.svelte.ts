@@ -3,6 +3,7 @@ import { WebLlmEngine } from '../engines/webllm.ts';
 import { downloadSize, memoryBudgetMB, qwenCatalog, withMirror, type CatalogEntry, type ModelRecordLike } from '../engines/webllm-catalog.ts';
 import { probeDevice, type DeviceReport, type GpuLike } from '../engines/webllm-device.ts';
 import { cachedModels } from '../engines/webllm-cache.ts';
+import { webLlmWorker } from '../engines/webllm-backend.ts';
 import { CpuModels } from './cpu-models.svelte.ts';
 
 export interface StorageState {
@@ -48,15 +49,20 @@ export class InBrowser {
     return this.#device;
   }
 
-  /** web-llm's list (its 2 MB module is fetched now, not with the page); a failed fetch can be retried. */
+  /**
+   * web-llm's list, from its worker: the worker (and web-llm's 2 MB in it) starts now, not with the page, and the
+   * answer that follows finds it running. A failed start can be retried.
+   */
   modelList(): Promise<ModelRecordLike[]> {
-    this.#list ??= import('@mlc-ai/web-llm').then(
-      (m) => withMirror(m.prebuiltAppConfig.model_list as ModelRecordLike[], this.mirror),
-      (err) => {
-        this.#list = null;
-        throw err;
-      },
-    );
+    this.#list ??= webLlmWorker()
+      .request<ModelRecordLike[]>({ op: 'list' })
+      .result.then(
+        (list) => withMirror(list, this.mirror),
+        (err: unknown) => {
+          this.#list = null;
+          throw err instanceof Error ? err : new Error(String(err));
+        },
+      );
     return this.#list;
   }
 
@@ -100,11 +106,11 @@ export class InBrowser {
 
   async deleteModel(id: string): Promise<void> {
     try {
-      const webllm = await import('@mlc-ai/web-llm');
-      await webllm.deleteModelAllInfoInCache(id, { ...webllm.prebuiltAppConfig, model_list: (await this.modelList()) as typeof webllm.prebuiltAppConfig.model_list });
+      const modelList = await this.modelList();
+      await webLlmWorker().request({ op: 'delete', modelId: id, modelList }).result;
       this.cacheMessage = `Deleted ${id} from this browser.`;
     } catch (err) {
-      this.cacheMessage = `Could not delete ${id}: ${(err as Error).message ?? err}`;
+      this.cacheMessage = `Could not delete ${id}: ${(err as Error)?.message ?? err}`;
     }
     await this.refreshCache();
   }

@@ -2,6 +2,7 @@
 import type { Endpoint, ThinkingChoice } from '../engines/types.ts';
 import type { StoredComparison, StoredEndpointRef, StoredEventBatch, StoredRun, StoredRunStatus } from '../storage/db.ts';
 import { buildDeepLink } from './deep-link.ts';
+import { DEFAULT_STEPS } from './agent.svelte.ts';
 import type { Comparison, Panel, PanelSetup } from './comparison.svelte.ts';
 import type { Run } from './run.svelte.ts';
 
@@ -83,5 +84,6 @@ export function shareLink(c: Comparison, base: string): string {
     prompt: c.draft.trim() || (c.turns.at(-1) ?? ''),
     system: c.system,
     thinking: thinking.size === 1 ? ([...thinking][0] as ThinkingChoice) : 'default',
+    ...(c.agent.on ? { tools: [...c.agent.builtins.names], steps: c.agent.maxSteps === DEFAULT_STEPS ? null : c.agent.maxSteps } : {}),
   });
 }

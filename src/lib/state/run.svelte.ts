@@ -3,11 +3,14 @@ import type { Sanitize } from '../markdown/sanitize.ts';
 import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.ts';
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
+import { whyNoAnswer } from '../stream/finish-reason.ts';
 import { ToolCallAccumulator, type ToolCallState } from '../stream/tool-calls.ts';
 import { LIVE_MS, markDirty, setLive, whenIdle } from './frame-loop.ts';
+import { foldToolEvent, type ModelCall, type ToolStep } from './steps.ts';
+import { agentTotals, type AgentTotals } from '../metrics/agent-totals.ts';
 
-/** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved */
-export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error' | 'interrupted';
+/** `interrupted`: the page closed or reloaded while it streamed; what arrived was saved. `tools`: an agent's tools run */
+export type RunStatus = 'idle' | 'waiting' | 'thinking' | 'answering' | 'tools' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 /** How often the trace's live rate is sampled (ms), live and on replay alike. */
 const SAMPLE_MS = LIVE_MS;
@@ -75,6 +78,15 @@ export class Run {
   /** length of the answer on screen, for controls that need to know whether there is one */
   answerChars = $state(0);
 
+  /** an agent turn: its model calls that ended in tool calls, in order (the live answer is the next one) */
+  calls = $state.raw<ModelCall[]>([]);
+  /** an agent turn: every tool execution, in the order asked */
+  toolSteps = $state.raw<ToolStep[]>([]);
+  /** the step limit that ended the agent's turn while the model still wanted tools */
+  stepLimit = $state<number | null>(null);
+  /** an agent turn's totals (with its wall time, ms), as of the last frame; null for a single answer */
+  totals = $state.raw<(AgentTotals & { wallMs: number }) | null>(null);
+
   /** the metrics at most 5 times a second (and at the end): enough for the trace panel, a fraction of its cost */
   sampled = $state.raw<MetricsSnapshot | null>(null);
   /** live tokens/s sampled at most 5 times a second, for the trace chart: [ms since start, tokens/s] */
@@ -100,10 +112,18 @@ export class Run {
   #tools = new ToolCallAccumulator();
   #metrics: RunMetrics;
   #markdown: IncrementalMarkdown;
+  readonly #sanitize: Sanitize;
+  /** the reasoning became the answer: the views drop what they showed of it at the next frame */
+  #reasoningCleared = false;
+  /** the answer so far became reasoning: the view starts over at the next frame, whatever its length */
+  #answerCleared = false;
   #ended = false;
   #renderedLength = -1;
+  /** the time of the last event: where an ended agent turn's wall time ends */
+  #lastAt = 0;
 
   constructor(sanitize: Sanitize, startedAt = performance.now()) {
+    this.#sanitize = sanitize;
     startedAt = onGrid(startedAt);
     this.startedAt = startedAt;
     this.origin = startedAt;
@@ -143,6 +163,15 @@ export class Run {
 
   get reasoningText(): string {
     return this.#reasoningText;
+  }
+
+  /**
+   * Reactive: the run ended `done` with reasoning and no answer at all, as the last frame drew it: why the
+   * model stopped before answering (null while it streams, and for every other run).
+   */
+  get noAnswer(): string | null {
+    if (this.shownStatus !== 'done' || this.answerChars > 0 || this.toolCalls.length > 0 || this.reasoningChars === 0) return null;
+    return whyNoAnswer(this.finishReason);
   }
 
   /**
@@ -224,7 +253,25 @@ export class Run {
   }
 
   #fold(e: StreamEvent): void {
+    this.#lastAt = e.at;
     if (e.type === 'progress') return this.#progress(e.progress, e.at);
+    switch (e.type) {
+      case 'call-end':
+        return this.#endCall(e.finishReason, e.at);
+      case 'call-start':
+        this.startedAt = e.at;
+        this.#metrics = new RunMetrics(e.at);
+        this.status = 'waiting';
+        return;
+      case 'tool-ask':
+      case 'tool-start':
+      case 'tool-result':
+        this.toolSteps = foldToolEvent(this.toolSteps, e, this.calls.length - 1, this.origin);
+        return;
+      case 'step-limit':
+        this.stepLimit = e.limit;
+        return;
+    }
     // a load that fails or is stopped took its time loading, not waiting for an answer
     if (this.progress && (e.type === 'error' || e.type === 'stopped')) this.#loaded(e.at);
     this.#metrics.push(e);
@@ -242,6 +289,10 @@ export class Run {
         this.#tools.push(e);
         this.#startAnswer();
         break;
+      case 'reclassify':
+        if (e.to === 'reasoning') this.#answerWasReasoning();
+        else this.#reasoningWasAnswer();
+        break;
       case 'warning':
         this.warnings = [...this.warnings, e.message];
         break;
@@ -257,6 +308,38 @@ export class Run {
         this.#end('error');
         break;
     }
+  }
+
+  /**
+   * A model call ended in tool calls: its answer, reasoning and numbers are set aside as a finished call,
+   * and the live ones start empty for the next call.
+   */
+  #endCall(finishReason: string | null, at: number): void {
+    this.#metrics.push({ type: 'done', finishReason, at });
+    this.#flushReasoning();
+    this.calls = [
+      ...this.calls,
+      {
+        answer: this.#markdown.finish(),
+        answerText: this.#markdown.text,
+        reasoning: this.#reasoningText,
+        toolCalls: this.#tools.finish().map((c) => ({ ...c })),
+        metrics: this.#metrics.snapshot(at),
+        from: this.startedAt - this.origin,
+        to: at - this.origin,
+      },
+    ];
+    this.#markdown = new IncrementalMarkdown(this.#sanitize);
+    this.answer = { blocks: [], tail: '' };
+    this.answerChars = 0;
+    // an answer never on screen (a replay) stays so: its last call fills in at the end as before
+    if (this.#renderedLength >= 0) this.#renderedLength = 0;
+    this.#reasoningText = '';
+    this.#reasoningPieces = [];
+    this.reasoningChars = 0;
+    this.#tools = new ToolCallAccumulator();
+    this.toolCalls = [];
+    this.status = 'tools';
   }
 
   /** Loading is not answering: once the model is ready, the answer's clock starts over. */
@@ -298,6 +381,28 @@ export class Run {
     this.#metrics = new RunMetrics(at);
   }
 
+  /** A lone `</think>`: the answer so far moves to the reasoning, in this frame; the answer starts over. */
+  #answerWasReasoning(): void {
+    const text = this.#markdown.text;
+    if (!text) return;
+    this.#reasoningText += text;
+    this.#reasoningPending += text;
+    this.#markdown = new IncrementalMarkdown(this.#sanitize);
+    this.#answerCleared = true;
+    if (this.status === 'answering' && this.#tools.calls.length === 0) this.status = 'thinking';
+  }
+
+  /** Reasoning that could not be real (thinking was off) is the answer: it leaves the reasoning view. */
+  #reasoningWasAnswer(): void {
+    const text = this.#reasoningText;
+    if (!text) return;
+    this.#reasoningText = this.#reasoningPending = '';
+    this.#reasoningPieces = [];
+    this.#reasoningCleared = true;
+    this.#markdown.append(text);
+    this.#startAnswer();
+  }
+
   #startAnswer(): void {
     if (this.status === 'waiting' || this.status === 'thinking') this.status = 'answering';
   }
@@ -307,16 +412,19 @@ export class Run {
     this.progress = null;
     this.#ended = true;
     this.#tools.finish();
+    // a tool cut off with its run (the page closed) never finished: it must not show as running forever
+    if (this.toolSteps.some((t) => t.state === 'running' || t.state === 'asking'))
+      this.toolSteps = this.toolSteps.map((t) => (t.state === 'running' || t.state === 'asking' ? { ...t, state: 'error', result: t.result ?? `Cut off: the answer ended (${status}) before this call finished.` } : t));
     setLive(this, false);
   }
 
   flush(now: number): void {
     this.shownStatus = this.status;
-    if (this.#reasoningPending) {
-      this.#reasoningPieces.push(this.#reasoningPending);
-      this.#reasoningPending = '';
-      this.reasoningChars = this.#reasoningText.length;
+    if (this.#reasoningCleared) {
+      this.#reasoningCleared = false;
+      this.reasoningChars = 0;
     }
+    this.#flushReasoning();
     this.answerChars = this.#markdown.length;
     if (this.#ended && this.#renderedLength !== Infinity) {
       // the last words show at once; an answer never shown (replayed from history) waits for its final render
@@ -324,14 +432,26 @@ export class Run {
       else this.fillingIn = true;
       this.#renderedLength = Infinity;
       this.#finishWhenIdle();
-    } else if (!this.#ended && this.#renderedLength !== this.#markdown.length) {
+    } else if (!this.#ended && (this.#answerCleared || this.#renderedLength !== this.#markdown.length)) {
       this.answer = this.#markdown.view();
       this.#renderedLength = this.#markdown.length;
     }
+    this.#answerCleared = false;
     if (this.#tools.calls.length) this.toolCalls = this.#tools.calls.map((c) => ({ ...c }));
     this.metrics = this.#metrics.snapshot(now);
+    if (this.calls.length) {
+      const totals = agentTotals([...this.calls.map((c) => c.metrics), this.metrics], this.toolSteps);
+      this.totals = { ...totals, wallMs: (this.ended ? this.#lastAt : Math.max(now, this.#lastAt)) - this.origin };
+    }
     // the first numbers and the last show at once; those between on the grid (`sample`)
     if (this.ended || !this.sampled) this.sampled = this.metrics;
+  }
+
+  #flushReasoning(): void {
+    if (!this.#reasoningPending) return;
+    this.#reasoningPieces.push(this.#reasoningPending);
+    this.#reasoningPending = '';
+    this.reasoningChars = this.#reasoningText.length;
   }
 
   /**

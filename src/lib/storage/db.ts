@@ -44,7 +44,7 @@ export interface StoredComparison {
   settings: { stallTimeoutS: number };
 }
 
-export type StoredRunStatus = 'waiting' | 'thinking' | 'answering' | 'done' | 'stopped' | 'error' | 'interrupted';
+export type StoredRunStatus = 'waiting' | 'thinking' | 'answering' | 'tools' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface StoredRun {
   /** `<comparison id>/<panel key>/<turn>` */

@@ -97,6 +97,24 @@ describe('export and import', () => {
     expect(md).not.toContain('Model load');
   });
 
+  it('Markdown shows an agent turn step by step: each call, its tools with arguments, results and time, then the answer', () => {
+    const events = [
+      { type: 'reasoning', text: 'Need math.', seq: 1, at: 10 },
+      { type: 'tool-call', index: 0, id: 'a', name: 'calculator', argsDelta: '{"expression":"6*7"}', seq: 2, at: 20 },
+      { type: 'call-end', finishReason: 'tool_calls', at: 30 },
+      { type: 'tool-start', id: 'a', name: 'calculator', args: '{"expression":"6*7"}', at: 40 },
+      { type: 'tool-result', id: 'a', state: 'done', text: '42', at: 90 },
+      { type: 'call-start', at: 100 },
+      { type: 'content', text: 'It is 42.', seq: 1, at: 150 },
+      { type: 'done', finishReason: 'stop', at: 160 },
+    ] as const;
+    const agent: LoadedComparison = { ...loaded, runs: [{ run: run('p1', 'Qwen/Qwen3-Next-80B-A3B-Thinking', 'It is 42.'), events: events.map((e) => ({ ...e })) }] };
+    const md = exportMarkdown(agent, 'Agent');
+    expect(md).toContain(
+      '#### Step 1\n\n<details><summary>Reasoning</summary>\n\n```text\nNeed math.\n```\n\n</details>\n\nTool `calculator` (done, 0.05 s):\n\n```json\n{"expression":"6*7"}\n```\n\nResult:\n\n```text\n42\n```\n\n#### Step 2 (the answer)\n\nIt is 42.',
+    );
+  });
+
   it('Markdown gives an in-browser model its load time, beside the servers that had none', () => {
     const withLoad: LoadedComparison = { ...loaded, runs: [{ run: run('p1', 'Qwen3-1.7B-q4f32_1-MLC', 'Hi', { loadMs: 23_400 }), events: [] }, { run: run('p2', 'Qwen/Qwen3-8B', 'Hi'), events: [] }] };
     expect(exportMarkdown(withLoad, 'Load')).toContain('| Model load | 23.40 s | – |');

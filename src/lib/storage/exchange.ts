@@ -1,5 +1,6 @@
 // Export and import: a lossless, versioned JSON file, and a readable Markdown page. Never a key.
 import type { StoredComparison, StoredRun } from './db.ts';
+import type { StreamEvent } from '../stream/events.ts';
 import type { LoadedComparison } from './history.ts';
 import { seconds } from '../metrics/format.ts';
 import { answerTotalMs, type MetricsSnapshot } from '../metrics/metrics.ts';
@@ -61,6 +62,37 @@ export function withId(loaded: LoadedComparison, id: string, title = loaded.comp
   };
 }
 
+const fenced = (lang: string, text: string) => `\`\`\`${lang}\n${text.replace(/\`\`\`/g, "'''")}\n\`\`\``;
+
+interface ExportedStep {
+  reasoning: string;
+  answer: string;
+  tools: Array<{ id: string; name: string; args: string; state: string; result: string | null; ms: number | null; startedAt: number | null }>;
+}
+
+/** An agent turn's model calls that ended in tool calls, with the tools each ran, read from the saved events. */
+export function agentSteps(events: readonly StreamEvent[]): ExportedStep[] {
+  const steps: ExportedStep[] = [];
+  let reasoning = '';
+  let answer = '';
+  for (const e of events) {
+    if (e.type === 'reasoning') reasoning += e.text;
+    else if (e.type === 'content') answer += e.text;
+    else if (e.type === 'call-end') {
+      steps.push({ reasoning, answer, tools: [] });
+      reasoning = answer = '';
+    } else if ((e.type === 'tool-ask' || e.type === 'tool-start' || e.type === 'tool-result') && steps.length) {
+      const tools = steps.at(-1)!.tools;
+      let tool = tools.find((t) => t.id === e.id);
+      if (!tool && e.type !== 'tool-result') tools.push((tool = { id: e.id, name: e.name, args: e.args, state: 'asking', result: null, ms: null, startedAt: null }));
+      if (!tool) continue;
+      if (e.type === 'tool-start') Object.assign(tool, { state: 'running', startedAt: e.at });
+      if (e.type === 'tool-result') Object.assign(tool, { state: e.state, result: e.text, ms: tool.startedAt === null ? null : e.at - tool.startedAt });
+    }
+  }
+  return steps;
+}
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const tokens = (m: MetricsSnapshot | null) => (m?.outputTokens ? `${m.outputTokens.source === 'chunks' ? '~' : ''}${m.outputTokens.value} (${m.outputTokens.source})` : '–');
 const rate = (m: MetricsSnapshot | null) => (m?.decodeTps == null ? '–' : `${m.decodeTps.toFixed(1)}`);
@@ -71,7 +103,8 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
   const out: string[] = [`# ${title}`, '', `_Exported from Qwen Playground on ${now.toISOString().slice(0, 10)} · ${c.panels.length} model${c.panels.length === 1 ? '' : 's'}_`, ''];
   if (c.system) out.push('**System prompt**', '', ...c.system.split('\n').map((l) => `> ${l}`), '');
   c.turns.forEach((prompt, turn) => {
-    const row = c.panels.map((p) => runs.find((r) => r.run.panelKey === p.key && r.run.turn === turn)?.run);
+    const saved = c.panels.map((p) => runs.find((r) => r.run.panelKey === p.key && r.run.turn === turn));
+    const row = saved.map((r) => r?.run);
     out.push(`## Turn ${turn + 1}`, '', ...prompt.split('\n').map((l) => `> ${l}`), '');
     out.push(`| | ${c.panels.map((p) => cell(p.model)).join(' | ')} |`, `|---|${c.panels.map(() => '---').join('|')}|`);
     const line = (label: string, f: (r: StoredRun | undefined) => string) => out.push(`| ${label} | ${row.map((r) => cell(f(r))).join(' | ')} |`);
@@ -88,6 +121,17 @@ export function exportMarkdown(loaded: LoadedComparison, title: string, now = ne
     row.forEach((r, i) => {
       out.push(`### ${c.panels[i]!.model}`, '');
       if (!r) return out.push('_Not sent to this model._', '');
+      const steps = agentSteps(saved[i]!.events);
+      steps.forEach((step, n) => {
+        out.push(`#### Step ${n + 1}`, '');
+        if (step.reasoning) out.push('<details><summary>Reasoning</summary>', '', fenced('text', step.reasoning), '', '</details>', '');
+        if (step.answer) out.push(step.answer, '');
+        for (const tool of step.tools) {
+          out.push(`Tool \`${tool.name}\` (${tool.state}${tool.ms == null ? '' : `, ${seconds(tool.ms)}`}):`, '', fenced('json', tool.args), '');
+          if (tool.result !== null) out.push('Result:', '', fenced('text', tool.result), '');
+        }
+      });
+      if (steps.length) out.push(`#### Step ${steps.length + 1}${r.status === 'done' ? ' (the answer)' : ''}`, '');
       if (r.reasoning) out.push('<details><summary>Reasoning</summary>', '', '```text', r.reasoning.replace(/```/g, "'''"), '```', '', '</details>', '');
       if (r.answer) out.push(r.answer, '');
       for (const call of r.toolCalls) out.push(`Tool call \`${call.name}\`:`, '', '```json', call.arguments, '```', '');

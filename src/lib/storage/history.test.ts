@@ -45,4 +45,21 @@ describe('loadComparison', () => {
     }
     db.close();
   });
+
+  it('gives a run saved mid-stream the text as it showed: an answer that became reasoning at a lone </think> is reasoning', async () => {
+    const db = await openPlaygroundDB('storage-history-2');
+    const panels = [{ key: 'p1', model: 'qwen', endpoint: { baseURL: 'http://gpu:8000/v1', dialect: 'raw' as const }, thinking: 'default' as const, params: {} }];
+    const comparison = { id: 'c1', title: '', createdAt: 1, updatedAt: 2, system: '', turns: ['q'], panels, settings: { stallTimeoutS: 120 } };
+    const events: StreamEvent[] = [
+      { type: 'content', text: 'Two plus', seq: 1, at: 10 },
+      { type: 'content', text: ' two.', seq: 2, at: 20 },
+      { type: 'reclassify', to: 'reasoning', seq: 3, at: 30 },
+      { type: 'reasoning', text: ' Four.', seq: 3, at: 30 },
+      { type: 'content', text: '**4**', seq: 4, at: 40 },
+    ];
+    await putComparison(db, { comparison, runs: [{ run: run('p1'), events }] });
+    const loaded = await loadComparison(db, 'c1');
+    expect(loaded!.runs[0]!.run).toMatchObject({ reasoning: 'Two plus two. Four.', answer: '**4**' });
+    db.close();
+  });
 });

@@ -80,16 +80,21 @@ export async function saveRunProgress(db: DB, run: StoredRun, batch: StoredEvent
 }
 
 /** A run whose last save came while it streamed: it is still streaming, or a reload or a crash cut it off. */
-export const savedMidStream = (run: StoredRun): boolean => run.status === 'waiting' || run.status === 'thinking' || run.status === 'answering';
+export const savedMidStream = (run: StoredRun): boolean => run.status === 'waiting' || run.status === 'thinking' || run.status === 'answering' || run.status === 'tools';
 
 /** The record with its text, which a run saved mid-stream has only in its events. */
 function withText(run: StoredRun, events: readonly StreamEvent[]): StoredRun {
   if (!savedMidStream(run)) return run;
-  const answer: string[] = [];
-  const reasoning: string[] = [];
+  let answer: string[] = [];
+  let reasoning: string[] = [];
   for (const e of events) {
     if (e.type === 'content') answer.push(e.text);
     else if (e.type === 'reasoning') reasoning.push(e.text);
+    // text already sent turned out to be the other kind, as the run showed it
+    else if (e.type === 'reclassify' && e.to === 'reasoning') [reasoning, answer] = [reasoning.concat(answer), []];
+    else if (e.type === 'reclassify') [answer, reasoning] = [answer.concat(reasoning), []];
+    // an agent turn's answer is its last model call's
+    else if (e.type === 'call-end') answer.length = reasoning.length = 0;
   }
   return { ...run, answer: answer.join(''), reasoning: reasoning.join('') };
 }

@@ -37,6 +37,21 @@ export const DIALECTS: Record<DialectId, DialectInfo> = {
   wasm: { label: 'In this browser (CPU)', templateKwargs: true, continuousUsage: false, extraSampling: true, inlineThink: true },
 };
 
+/**
+ * Said once under an answer whose tool calls came as Qwen's raw `<tool_call>` text: the server parsed none,
+ * and this is the flag it lacks.
+ */
+export function missingToolParserNote(dialect: DialectId): string {
+  const flag: Partial<Record<DialectId, string>> = {
+    vllm: 'vLLM: start it with --enable-auto-tool-choice --tool-call-parser hermes',
+    'vllm-0.11': 'vLLM: start it with --enable-auto-tool-choice --tool-call-parser hermes',
+    sglang: 'SGLang: start it with --tool-call-parser qwen25',
+    llamacpp: 'llama.cpp: start it with --jinja',
+  };
+  const how = flag[dialect] ?? 'vLLM needs --enable-auto-tool-choice --tool-call-parser hermes, SGLang --tool-call-parser qwen25, llama.cpp --jinja';
+  return `The server sent its tool calls as raw <tool_call> text (it has no tool parser); they were read from the text and run. ${how}.`;
+}
+
 /** What a model does with thinking, read from its name: Thinking always thinks, Instruct never, others can switch. */
 export type ThinkingKind = 'always' | 'never' | 'switchable';
 
@@ -45,4 +60,13 @@ export function thinkingKindOf(model: string): ThinkingKind {
   if (name.includes('thinking')) return 'always';
   if (name.includes('instruct')) return 'never';
   return 'switchable';
+}
+
+/**
+ * Whether this request lets the model think. A name that says neither Thinking nor Instruct (`qwen`,
+ * `Qwen3-8B`, an alias) thinks by default, as Qwen3's hybrid models do unless told not to.
+ */
+export function mayThink(model: string, thinking: 'default' | 'on' | 'off'): boolean {
+  const kind = thinkingKindOf(model);
+  return kind === 'always' || (kind === 'switchable' && thinking !== 'off');
 }

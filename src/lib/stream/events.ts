@@ -12,6 +12,12 @@ export type StreamEvent =
   | { type: 'reasoning'; text: string; at: number; seq: number }
   | { type: 'content'; text: string; at: number; seq: number }
   | { type: 'tool-call'; index: number; id?: string; name?: string; argsDelta: string; at: number; seq: number }
+  /**
+   * The text sent so far was the other kind. `reasoning`: the answer so far was reasoning (a `</think>`
+   * came with no `<think>` before it). `answer`: the reasoning was the answer (thinking was off, and the
+   * server's reasoning parser put the whole answer in its reasoning field).
+   */
+  | { type: 'reclassify'; to: 'reasoning' | 'answer'; at: number; seq: number }
   | {
       type: 'usage';
       promptTokens: number;
@@ -30,7 +36,22 @@ export type StreamEvent =
   | { type: 'done'; finishReason: string | null; at: number }
   /** the person pressed stop: what arrived is kept */
   | { type: 'stopped'; at: number }
-  | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number };
+  | { type: 'error'; kind: ErrorKind; message: string; detail?: string; status?: number; retryAfterS?: number; at: number }
+  // An agent loop's steps (src/lib/agent/loop.ts): one run holds every model call and tool execution of a turn.
+  /** a model call ended with tool calls: they run next, and the loop goes on */
+  | { type: 'call-end'; finishReason: string | null; at: number }
+  /** the loop's next model call was sent (with the tool results) */
+  | { type: 'call-start'; at: number }
+  /** a tool call waits for the person's approval */
+  | { type: 'tool-ask'; id: string; name: string; args: string; at: number }
+  /** a tool began to run; `args` as the model wrote them */
+  | { type: 'tool-start'; id: string; name: string; args: string; at: number }
+  /** what the model reads back: the result, or the error (`refused`: the person said no). Untrusted text. */
+  | { type: 'tool-result'; id: string; state: ToolResultState; text: string; at: number }
+  /** the loop stopped at its step limit while the model still wanted tools */
+  | { type: 'step-limit'; limit: number; at: number };
+
+export type ToolResultState = 'done' | 'error' | 'refused';
 
 /** How far an in-browser model is from answering. `ready` ends loading: times are counted from it. */
 export interface LoadProgress {

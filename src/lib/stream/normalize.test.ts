@@ -39,6 +39,8 @@ function summarize(events: StreamEvent[]): Summary {
   for (const e of events) {
     if (e.type === 'reasoning') s.reasoning += e.text;
     else if (e.type === 'content') s.content += e.text;
+    else if (e.type === 'reclassify' && e.to === 'reasoning') [s.reasoning, s.content] = [s.reasoning + s.content, ''];
+    else if (e.type === 'reclassify') [s.reasoning, s.content] = ['', s.content + s.reasoning];
     else if (e.type === 'tool-call') tools.push(e);
     else if (e.type === 'usage') s.usage = { prompt: e.promptTokens, completion: e.completionTokens, ...(e.reasoningTokens ? { reasoning: e.reasoningTokens } : {}), cumulative: e.cumulative };
     else if (e.type === 'engine-stats') s.stats = e.stats;
@@ -110,7 +112,18 @@ const CASES: Array<{ name: string; options?: NormalizerOptions; expect: Partial<
     name: 'raw-thinking-off-tool-text',
     expect: { reasoning: '', content: 'Checking.', tools: [{ id: 'text-call-0', name: 'get_weather', arguments: '{"city":"Paris"}' }], end: 'done:stop' },
   },
-  { name: 'vllm-answer-in-reasoning', expect: { reasoning: 'Paris is the capital of France.', content: 'Paris is the capital of France.', end: 'done:stop', warnings: 1 } },
+  // thinking was off: the reasoning parser's reasoning is the answer
+  { name: 'vllm-answer-in-reasoning', options: { noThinking: true }, expect: { reasoning: '', content: 'Paris is the capital of France.', end: 'done:stop', warnings: 1 } },
+  // the same stream where the model may think: it stopped before answering, and its reasoning stays reasoning
+  { name: 'vllm-answer-in-reasoning', expect: { reasoning: 'Paris is the capital of France.', content: '', end: 'done:stop', warnings: 0 } },
+  { name: 'vllm-reasoning-length', expect: { reasoning: 'Let me count the letters one by one', content: '', end: 'done:length', warnings: 0 } },
+  { name: 'vllm-reasoning-length', options: { noThinking: true }, expect: { reasoning: '', content: 'Let me count the letters one by one', end: 'done:length', warnings: 1 } },
+  // a Thinking model served as `qwen` by a server without a reasoning parser: the lone </think> splits it, whatever the name
+  {
+    name: 'raw-lone-close-alias',
+    expect: { reasoning: 'Okay, the user wants 2+2.\r\nThat is 4.', content: '**4** (see </think> docs)', usage: { prompt: 15, completion: 18, cumulative: false }, end: 'done:stop', warnings: 0 },
+  },
+  { name: 'vllm-literal-close-in-answer', expect: { reasoning: 'Explain the tags.', content: 'Close it with </think>, as written.', end: 'done:stop' } },
   {
     name: 'vllm-stream-error',
     expect: { content: 'Partial', end: 'error:server:The server failed while answering: CUDA out of memory. Tried to allocate 2.00 GiB' },
@@ -125,7 +138,7 @@ const CASES: Array<{ name: string; options?: NormalizerOptions; expect: Partial<
 
 describe('stream normalizer on recorded streams', () => {
   for (const c of CASES) {
-    it(`${c.name}: right events, whatever the network reads`, () => {
+    it(`${c.name}${c.options ? ` ${JSON.stringify(c.options)}` : ''}: right events, whatever the network reads`, () => {
       const bytes = fixture(c.name);
       const whole = replay(bytes, () => bytes.length, c.options);
       expect(summarize(whole)).toMatchObject(c.expect);
@@ -137,12 +150,56 @@ describe('stream normalizer on recorded streams', () => {
     });
   }
 
+  it('says once, when asked to, that tool calls came as raw <tool_call> text', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const chunk = (content: string) => ({ choices: [{ delta: { content } }] });
+    const events = [
+      ...normalizer.pushChunk(chunk('<tool_call>\n{"name": "a", "arguments": {}}\n</tool_call>\n<tool_call>\n{"name": "b", "arguments": {}}\n</tool_call>'), 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+    expect(events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.name)).toEqual(['a', 'b']);
+  });
+
+  it('reads a tool call that a server without a tool parser left in the reasoning', () => {
+    const normalizer = new StreamNormalizer({ textToolCallNote: 'no parser' });
+    const events = [
+      ...normalizer.pushChunk({ choices: [{ delta: { reasoning_content: '<tool_call>\n{"name": "calc", "arguments": {"x": 1}}\n</tool_call>' } }] }, 0),
+      ...normalizer.pushChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] }, 0),
+      ...normalizer.end(0),
+    ];
+    const calls = events.filter((e) => e.type === 'tool-call');
+    expect(calls).toMatchObject([{ name: 'calc', argsDelta: '{"x":1}' }]);
+    expect(events.filter((e) => e.type === 'content')).toEqual([]);
+    expect(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message)).toEqual(['no parser']);
+  });
+
   it('groups the events of one server chunk under one seq', () => {
     const events = replay(fixture('nim-cumulative'), () => 9999);
     const text = events.filter((e) => e.type === 'content' || e.type === 'reasoning');
     const last = text.at(-1);
     const mixed = text.filter((e) => last && 'seq' in last && e.seq === last.seq);
     expect(mixed.map((e) => e.type).sort()).toEqual(['content', 'reasoning']);
+  });
+
+  it('after a 50k-character trace in content, a lone </think> cut across messages moves it all to reasoning, each message answered at once', () => {
+    const normalizer = new StreamNormalizer();
+    const message = (content: string, finish: string | null = null) => ({ event: null, extra: {}, data: JSON.stringify({ choices: [{ delta: { content }, finish_reason: finish }] }) });
+    const sentence = 'Let me check the numbers once more.\r\n';
+    let trace = '';
+    let shown = '';
+    while (trace.length < 50_000) {
+      trace += sentence;
+      for (const e of normalizer.push(message(sentence), 0)) if (e.type === 'content') shown += e.text;
+      // nothing piles up: all but the line end held for a possible tag is out
+      expect(trace.length - shown.length).toBeLessThanOrEqual(2);
+    }
+    const events = [...normalizer.push(message('</thi'), 1), ...normalizer.push(message('nk>\r\n\r\nThe answer.', 'stop'), 2), ...normalizer.end(3)];
+    expect(events.map((e) => e.type)).toEqual(['reclassify', 'content', 'done']);
+    expect(events[0]).toMatchObject({ to: 'reasoning', at: 2 });
+    expect(summarize(events).content).toBe('The answer.');
+    expect(shown).toBe(trace.trimEnd());
   });
 
   it('reports invalid tool-call arguments with a clear message', () => {

@@ -7,6 +7,13 @@ import { ToolCallTextExtractor } from './tool-call-text.ts';
 export interface NormalizerOptions {
   /** `closing-only` when the template opens `<think>` itself (Thinking models behind a server without a parser) */
   thinkMode?: ThinkMode;
+  /**
+   * The request turned thinking off, or the model never thinks (Instruct): reasoning cannot be real here,
+   * so a stream of reasoning alone was the answer, put in the wrong field by the server's reasoning parser.
+   */
+  noThinking?: boolean;
+  /** said once, as a warning, at the first tool call found as raw `<tool_call>` text in the content */
+  textToolCallNote?: string;
 }
 
 interface Delta {
@@ -46,12 +53,18 @@ export class StreamNormalizer {
   #sawChoicesUsage = false;
   #textToolCalls = 0;
   #toolIndexes = new Set<number>();
+  #sawReasoning = false;
+  /** kept to find a tool call a model wrote in its reasoning when no answer follows */
   #reasoningText = '';
   #hasAnswer = false;
   #malformed = 0;
+  #noThinking: boolean;
+  #textToolCallNote: string | undefined;
 
   constructor(options: NormalizerOptions = {}) {
     this.#think = new ThinkSplitter(options.thinkMode ?? 'auto');
+    this.#noThinking = options.noThinking ?? false;
+    this.#textToolCallNote = options.textToolCallNote;
   }
 
   get ended(): boolean {
@@ -90,7 +103,11 @@ export class StreamNormalizer {
     if (delta) {
       // vLLM 0.11.1–0.15 sends the same text under both names: take one, never both
       const reasoning = nonEmpty(delta.reasoning) ?? nonEmpty(delta.reasoning_content);
-      if (reasoning) this.#reasoning(out, reasoning, at, seq);
+      if (reasoning) {
+        // the server parses reasoning: a `</think>` in the answer after it is text
+        this.#think.settle();
+        this.#reasoning(out, reasoning, at, seq);
+      }
       const content = nonEmpty(delta.content);
       if (content) this.#content(out, content, at, seq);
       if (Array.isArray(delta.tool_calls)) this.#toolCalls(out, delta.tool_calls, at, seq);
@@ -119,10 +136,23 @@ export class StreamNormalizer {
       });
       return out;
     }
-    // a thinking-off answer that a reasoning parser put in the reasoning field (a known vLLM bug) is still the answer
-    if (!this.#hasAnswer && this.#toolIndexes.size === 0 && this.#reasoningText && this.#finish !== 'length') {
-      out.push({ type: 'warning', message: 'The server sent the whole answer as reasoning (its reasoning parser found no </think>); it is shown as the answer too.', at });
-      out.push({ type: 'content', text: this.#reasoningText, at, seq: ++this.#seq });
+    if (!this.#hasAnswer && this.#toolIndexes.size === 0 && this.#sawReasoning) {
+      // a tool call the model wrote in its reasoning (a server with no tool parser) is a call all the same
+      const inReasoning = new ToolCallTextExtractor();
+      const seq = ++this.#seq;
+      let calls = 0;
+      for (const p of [...inReasoning.push(this.#reasoningText), ...inReasoning.end()]) {
+        if (p.kind !== 'tool-call') continue;
+        calls += 1;
+        this.#textToolCall(out, p, at, seq);
+      }
+      // A thinking-off answer that a reasoning parser put in the reasoning field (vLLM's deepseek_r1 and qwen3
+      // parsers with enable_thinking false) is the answer, from its first token. Where the model may think,
+      // reasoning alone is a model that stopped before answering, and stays reasoning.
+      if (!calls && this.#noThinking) {
+        out.push({ type: 'warning', message: 'The server sent the answer as reasoning (with thinking off, its reasoning parser finds no </think>); it is shown as the answer.', at });
+        out.push({ type: 'reclassify', to: 'answer', at, seq });
+      }
     }
     if (this.#malformed) out.push({ type: 'warning', message: `${this.#malformed} malformed chunk${this.#malformed > 1 ? 's were' : ' was'} skipped; the answer may miss a few words.`, at });
     out.push({ type: 'done', finishReason: this.#finish, at });
@@ -150,31 +180,49 @@ export class StreamNormalizer {
   /** Releases text held back for a possible tag: nothing received is lost, however the stream ends. */
   #flush(out: StreamEvent[], at: number): void {
     const seq = ++this.#seq;
-    for (const p of this.#think.end()) p.kind === 'reasoning' ? this.#reasoning(out, p.text, at, seq) : this.#content(out, p.text, at, seq, true);
+    for (const p of this.#think.end()) {
+      if (p.kind === 'reasoning') this.#reasoning(out, p.text, at, seq);
+      else if (p.kind === 'content') this.#content(out, p.text, at, seq, true);
+    }
     for (const p of this.#toolText.end()) if (p.kind === 'content') this.#answer(out, p.text, at, seq);
     this.#finished = true;
   }
 
   #reasoning(out: StreamEvent[], text: string, at: number, seq: number): void {
+    this.#sawReasoning = true;
     this.#reasoningText += text;
     out.push({ type: 'reasoning', text, at, seq });
   }
 
-  /** Content may still hold inline `<think>` or a tool call the server did not parse. */
+  /** Content may still hold inline `<think>`, a lone `</think>`, or a tool call the server did not parse. */
   #content(out: StreamEvent[], text: string, at: number, seq: number, flushing = false): void {
     const pieces = flushing ? [{ kind: 'content' as const, text }] : this.#think.push(text);
     for (const p of pieces) {
       if (p.kind === 'reasoning') this.#reasoning(out, p.text, at, seq);
-      else
+      else if (p.kind === 'was-reasoning') {
+        // text held back for a possible tool call came before the tag: it goes with the rest
+        for (const t of this.#toolText.end()) if (t.kind === 'content') this.#answer(out, t.text, at, seq);
+        this.#hasAnswer = false;
+        this.#sawReasoning = true;
+        out.push({ type: 'reclassify', to: 'reasoning', at, seq });
+      } else
         for (const t of this.#toolText.push(p.text)) {
           if (t.kind === 'content') this.#answer(out, t.text, at, seq);
           else {
-            const index = 1000 + this.#textToolCalls++;
-            this.#toolIndexes.add(index);
-            out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: t.name, argsDelta: t.arguments, at, seq });
+            // a tool call is an answer: a `</think>` after it is text
+            this.#think.settle();
+            this.#textToolCall(out, t, at, seq);
           }
         }
     }
+  }
+
+  #textToolCall(out: StreamEvent[], call: { name: string; arguments: string }, at: number, seq: number): void {
+    if (this.#textToolCallNote) out.push({ type: 'warning', message: this.#textToolCallNote, at });
+    this.#textToolCallNote = undefined;
+    const index = 1000 + this.#textToolCalls++;
+    this.#toolIndexes.add(index);
+    out.push({ type: 'tool-call', index, id: `text-call-${index - 1000}`, name: call.name, argsDelta: call.arguments, at, seq });
   }
 
   #answer(out: StreamEvent[], text: string, at: number, seq: number): void {
@@ -184,6 +232,7 @@ export class StreamNormalizer {
   }
 
   #toolCalls(out: StreamEvent[], calls: unknown[], at: number, seq: number): void {
+    this.#think.settle();
     calls.forEach((raw, position) => {
       const call = (raw ?? {}) as { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } | null };
       const index = typeof call.index === 'number' ? call.index : position;

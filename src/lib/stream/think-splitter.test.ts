@@ -17,7 +17,8 @@ function run(chunks: string[], mode: ThinkMode = 'auto'): { reasoning: string; c
   const out: Piece[] = [];
   for (const chunk of chunks) out.push(...splitter.push(chunk));
   out.push(...splitter.end());
-  const text = (kind: Piece['kind']) => out.filter((p) => p.kind === kind).map((p) => p.text).join('');
+  expect(out.filter((p) => p.kind === 'was-reasoning')).toEqual([]); // these cases have no lone </think>
+  const text = (kind: 'reasoning' | 'content') => out.map((p) => (p.kind === kind ? p.text : '')).join('');
   return { reasoning: text('reasoning'), content: text('content'), closed: splitter.closed };
 }
 
@@ -183,5 +184,106 @@ describe('ThinkSplitter closing-only mode', () => {
     const splitter = new ThinkSplitter('closing-only');
     expect(splitter.push('abc')).toStrictEqual([{ kind: 'reasoning', text: 'abc' }]);
     expect(splitter.end()).toStrictEqual([]);
+  });
+});
+
+describe('ThinkSplitter auto mode: a </think> with no <think> before it', () => {
+  /** the reasoning and answer as a view shows them once every piece is applied: `was-reasoning` moves the answer so far */
+  function shown(chunks: string[]): { reasoning: string; content: string; moves: number } {
+    const splitter = new ThinkSplitter();
+    let reasoning = '';
+    let content = '';
+    let moves = 0;
+    for (const p of [...chunks.flatMap((c) => splitter.push(c)), ...splitter.end()]) {
+      if (p.kind === 'was-reasoning') [reasoning, content, moves] = [reasoning + content, '', moves + 1];
+      else if (p.kind === 'reasoning') reasoning += p.text;
+      else content += p.text;
+    }
+    return { reasoning, content, moves };
+  }
+  const TEXT = 'Two plus two.\nIt is four.\n</think>\n\n**4**';
+  const WANT = { reasoning: 'Two plus two.\nIt is four.', content: '**4**', moves: 1 };
+
+  it('shows the text as the answer until the tag, then moves it to the reasoning, the tag gone', () => {
+    const splitter = new ThinkSplitter();
+    expect(splitter.push('Two plus two.')).toStrictEqual([{ kind: 'content', text: 'Two plus two.' }]);
+    expect(splitter.push('\nIt is four.\n</thi')).toStrictEqual([{ kind: 'content', text: '\nIt is four.' }]);
+    expect(splitter.push('nk>\n\n**4**')).toStrictEqual([{ kind: 'was-reasoning' }, { kind: 'content', text: '**4**' }]);
+    expect(splitter.end()).toStrictEqual([]);
+    expect(splitter.closed).toBe(true);
+  });
+
+  it('splits the same wherever the chunks are cut, one or two cuts, or a character at a time', () => {
+    for (const chunks of twoCuts(TEXT)) expect(shown(chunks), JSON.stringify(chunks)).toStrictEqual(WANT);
+    for (const chunks of threeCuts(TEXT)) expect(shown(chunks), JSON.stringify(chunks)).toStrictEqual(WANT);
+    expect(shown(chars(TEXT))).toStrictEqual(WANT);
+  });
+
+  it('reads CRLF line ends as it reads LF', () => {
+    const crlf = TEXT.replace(/\n/g, '\r\n');
+    const want = { ...WANT, reasoning: WANT.reasoning.replace(/\n/g, '\r\n') };
+    for (const chunks of twoCuts(crlf)) expect(shown(chunks), JSON.stringify(chunks)).toStrictEqual(want);
+    expect(shown(chars(crlf))).toStrictEqual(want);
+  });
+
+  it('keeps a later </think> in the answer as text, once an answer began after the reasoning', () => {
+    expect(shown(['abc</think>\n\nClose with </think>.'])).toStrictEqual({ reasoning: 'abc', content: 'Close with </think>.', moves: 1 });
+    expect(shown(['<think>\nabc\n</think>\n\nClose with ', '</thi', 'nk>.'])).toStrictEqual({ reasoning: 'abc', content: 'Close with </think>.', moves: 0 });
+  });
+
+  it('keeps a </think> that closes a <think> inside the answer as text, however the tags are cut', () => {
+    const text = 'Hello <think>x</think> bye';
+    for (const chunks of twoCuts(text)) expect(shown(chunks), JSON.stringify(chunks)).toStrictEqual({ reasoning: '', content: text, moves: 0 });
+  });
+
+  it('once settled (reasoning came in its own field, or a tool call), reads a </think> as text', () => {
+    const splitter = new ThinkSplitter();
+    splitter.settle();
+    expect([...splitter.push('Use </think>'), ...splitter.end()]).toStrictEqual([{ kind: 'content', text: 'Use </think>' }]);
+    const midway = new ThinkSplitter();
+    const pieces = midway.push('Use ');
+    midway.settle();
+    pieces.push(...midway.push('</think> here'), ...midway.end());
+    expect(pieces.map((p) => p.kind)).toStrictEqual(['content', 'content']);
+    expect(pieces.map((p) => ('text' in p ? p.text : '')).join('')).toBe('Use </think> here');
+  });
+
+  it('gives back text held for a possible tag when the stream ends without one', () => {
+    expect(shown(['An answer that ends in </thi'])).toStrictEqual({ reasoning: '', content: 'An answer that ends in </thi', moves: 0 });
+    expect(shown(['Two lines\n\n'])).toStrictEqual({ reasoning: '', content: 'Two lines\n\n', moves: 0 });
+  });
+
+  it('after a 50k-character trace, splits the same, with work per chunk that does not grow with the trace', () => {
+    /** characters examined per character pushed, and the most examined in one push, for a trace of n characters */
+    const work = (n: number) => {
+      const words = ['The ', 'user ', 'asks ', 'for ', 'a ', 'proof.\n', 'Let ', 'me ', 'check ', '2+2=4. '];
+      const chunks: string[] = [];
+      for (let i = 0, length = 0; length < n; i++) length += chunks[chunks.push(words[i % words.length]!) - 1]!.length;
+      const trace = chunks.join('');
+      chunks.push('\n</thi', 'nk>\n\n', 'Four.');
+      const splitter = new ThinkSplitter();
+      let reasoning = '';
+      let content = '';
+      let most = 0;
+      for (const chunk of chunks) {
+        const before = splitter.scanned;
+        for (const p of splitter.push(chunk)) {
+          if (p.kind === 'was-reasoning') [reasoning, content] = [reasoning + content, ''];
+          else if (p.kind === 'reasoning') reasoning += p.text;
+          else content += p.text;
+        }
+        most = Math.max(most, splitter.scanned - before - chunk.length);
+      }
+      expect(reasoning).toBe(trace.trimEnd());
+      expect(content).toBe('Four.');
+      return { perChar: splitter.scanned / chunks.join('').length, most };
+    };
+    const short = work(1_000);
+    const long = work(50_000);
+    // each push looks at its own text and the few characters held back for a tag, never at the trace before
+    expect(long.most).toBeLessThanOrEqual(8);
+    expect(long.most).toBe(short.most);
+    expect(long.perChar).toBeLessThan(1.5);
+    expect(long.perChar).toBeCloseTo(short.perChar, 1);
   });
 });
