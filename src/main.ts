@@ -30,6 +30,8 @@ const comparison = new Comparison(createSanitizer(window), undefined, endpoints,
 comparison.recorder = history;
 const link = parseDeepLink(location.search);
 comparison.inBrowser.mirror = link.modelsFrom;
+comparison.inBrowser.cpu.mirror = link.modelsFrom;
+comparison.inBrowser.cpu.threadsAsked = link.cpuThreads;
 // the host's site file (beside index.html), read alongside the saved comparison
 const site = new Site(query);
 site.online = navigator.onLine;

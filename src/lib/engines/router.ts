@@ -1,4 +1,4 @@
-// Sends each request to the engine that serves it: in-browser models to web-llm, everything else over HTTP.
+// Sends each request to the engine that serves it: in-browser models to web-llm (WebGPU) or wllama (CPU), the rest over HTTP.
 import type { StreamEvent } from '../stream/events.ts';
 import type { DialectId } from '../stream/dialects.ts';
 import type { ChatRequest, Engine } from './types.ts';
@@ -7,6 +7,7 @@ export class EngineRouter implements Engine {
   constructor(
     readonly remote: Engine,
     readonly inBrowser: Engine,
+    readonly cpu?: Engine,
   ) {}
 
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
@@ -18,6 +19,7 @@ export class EngineRouter implements Engine {
   }
 
   #for(dialect: DialectId): Engine {
+    if (dialect === 'wasm' && this.cpu) return this.cpu;
     return dialect === 'webllm' ? this.inBrowser : this.remote;
   }
 }

@@ -10,7 +10,7 @@ import { EngineRouter } from '../engines/router.ts';
 import { appFailure } from '../engines/failures.ts';
 import { InBrowser } from './in-browser.svelte.ts';
 import { discover, type ModelInfo } from '../engines/discovery.ts';
-import { DIALECTS } from '../stream/dialects.ts';
+import { DIALECTS, runsInBrowser } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
 import { Agent } from './agent.svelte.ts';
@@ -164,12 +164,12 @@ export class Comparison {
     this.#sanitize = sanitize;
     this.#streams = streams;
     this.inBrowser = inBrowser;
-    this.#engine = engine ?? new EngineRouter(new OfflineAware(new RemoteInWorker()), inBrowser.engine);
+    this.#engine = engine ?? new EngineRouter(new OfflineAware(new RemoteInWorker()), inBrowser.engine, inBrowser.cpu.engine);
     this.endpoints = endpoints;
     // a panel opened on the base URL of a saved endpoint gets its key and headers (links never carry keys)
     void endpoints.ready.then(() => {
       for (const panel of this.panels) {
-        if (panel.setup.endpoint.dialect === 'webllm') continue;
+        if (runsInBrowser(panel.setup.endpoint.dialect)) continue;
         const saved = panel.setup.endpoint.id ? undefined : endpoints.byURL(panel.setup.endpoint.baseURL);
         if (saved) panel.useEndpoint(saved);
       }
@@ -225,7 +225,7 @@ export class Comparison {
   useKey(baseURL: string, apiKey: string): void {
     for (const panel of this.panels) {
       const { dialect, baseURL: url } = panel.setup.endpoint;
-      if (dialect === 'webllm' || !sameBaseURL(url, baseURL)) continue;
+      if (runsInBrowser(dialect) || !sameBaseURL(url, baseURL)) continue;
       panel.setup.endpoint.apiKey = apiKey;
       if (!panel.busy && panel.latest?.error?.kind === 'auth') this.regenerate(panel);
     }
@@ -279,7 +279,7 @@ export class Comparison {
 
   async #startPanel(panel: Panel, turn: number): Promise<void> {
     const { dialect, baseURL } = panel.setup.endpoint;
-    const stream = dialect === 'webllm' ? null : this.#streams.open(baseURL);
+    const stream = runsInBrowser(dialect) ? null : this.#streams.open(baseURL);
     const onStart = (run: Run) => {
       // behind the browser's limit the request waits for a connection: said in the run itself, so it stays
       // with the time to first token it inflates (in the history and exports too)

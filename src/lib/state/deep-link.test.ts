@@ -19,7 +19,7 @@ describe('deep link', () => {
 
   it('round-trips through buildDeepLink', () => {
     const link = { panels: [{ model: 'a b', endpoint: 'http://h/v1' }], prompt: 'x & y', system: 'be brief', thinking: 'on' as const, send: true };
-    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null, tools: null, steps: null, mcp: [] });
+    expect(parseDeepLink(new URL(buildDeepLink('http://app/', link)).search)).toEqual({ ...link, stallTimeoutS: null, modelsFrom: null, tools: null, steps: null, mcp: [], cpuThreads: null });
   });
 
   it('carries agent mode: the built-in tools and the step limit', () => {
@@ -45,5 +45,19 @@ describe('deep link', () => {
     expect(link.modelsFrom).toBe('http://127.0.0.1:9/');
     // a mirror must be a web address: anything else is ignored rather than fetched
     expect(parseDeepLink('?models-from=javascript:alert(1)').modelsFrom).toBeNull();
+  });
+
+  it('opens the CPU engine for <model>@wasm, a catalog id or a family name, with threads a link may fix', () => {
+    const link = parseDeepLink('?panel=Qwen3-0.6B@wasm&panel=Qwen3-4B-Q4_K_M@WASM&servers=,vllm&cpu-threads=1');
+    expect(link.panels.map(endpointOf)).toEqual([
+      { baseURL: 'wasm', dialect: 'wasm' },
+      { baseURL: 'wasm', dialect: 'wasm' },
+    ]);
+    expect(link.panels.map((p) => p.model)).toEqual(['Qwen3-0.6B', 'Qwen3-4B-Q4_K_M']);
+    expect(link.cpuThreads).toBe(1);
+    expect(parseDeepLink('?cpu-threads=0').cpuThreads).toBeNull();
+    expect(parseDeepLink('?cpu-threads=1.5').cpuThreads).toBeNull();
+    // a server link never lands on the CPU engine because of its servers= entry
+    expect(endpointOf({ model: 'm', endpoint: 'http://h/v1', dialect: 'wasm' })).toEqual({ baseURL: 'http://h/v1', dialect: 'vllm' });
   });
 });

@@ -17,8 +17,10 @@ export const IN_BROWSER = 'webllm';
 
 /** The endpoint a link's panel points at: in this browser, or a server (vLLM unless the link says). */
 export function endpointOf(p: LinkPanel): Endpoint {
+  // `@wasm`: the CPU engine (llama.cpp in WebAssembly)
+  if (p.endpoint.toLowerCase() === 'wasm') return { baseURL: 'wasm', dialect: 'wasm' };
   if (p.endpoint.toLowerCase() === IN_BROWSER) return { baseURL: IN_BROWSER, dialect: 'webllm' };
-  return { baseURL: p.endpoint, dialect: p.dialect && p.dialect !== 'webllm' ? p.dialect : 'vllm' };
+  return { baseURL: p.endpoint, dialect: p.dialect && p.dialect !== 'webllm' && p.dialect !== 'wasm' ? p.dialect : 'vllm' };
 }
 
 export interface DeepLink {
@@ -37,6 +39,8 @@ export interface DeepLink {
   steps: number | null;
   /** MCP servers to connect, with all their tools on (`&mcp=<URL>`, repeatable; http(s) only) */
   mcp: string[];
+  /** threads for the CPU engine (developer setting, for its benchmark) */
+  cpuThreads: number | null;
 }
 
 export function parseDeepLink(search: string): DeepLink {
@@ -61,13 +65,14 @@ export function parseDeepLink(search: string): DeepLink {
     tools: q.has('tools') ? (q.get('tools') ?? '').split(',').map((t) => t.trim()).filter(Boolean) : null,
     steps: Number.isInteger(Number(q.get('steps'))) && Number(q.get('steps')) > 0 ? Math.min(100, Number(q.get('steps'))) : null,
     mcp: [...new Set(q.getAll('mcp').filter((url) => /^https?:\/\/./.test(url)))],
+    cpuThreads: Number.isInteger(Number(q.get('cpu-threads'))) && Number(q.get('cpu-threads')) > 0 ? Number(q.get('cpu-threads')) : null,
   };
 }
 
 /** The link for a setup. It never carries a key. */
 export function buildDeepLink(
   base: string,
-  link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'tools' | 'steps' | 'mcp'> & { send?: boolean; tools?: string[] | null; steps?: number | null; mcp?: string[] },
+  link: Omit<DeepLink, 'send' | 'stallTimeoutS' | 'modelsFrom' | 'tools' | 'steps' | 'mcp' | 'cpuThreads'> & { send?: boolean; tools?: string[] | null; steps?: number | null; mcp?: string[] },
 ): string {
   const q = new URLSearchParams();
   for (const p of link.panels) q.append('panel', `${p.model}@${p.endpoint}`);

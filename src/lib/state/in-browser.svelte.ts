@@ -4,6 +4,7 @@ import { downloadSize, memoryBudgetMB, qwenCatalog, withMirror, type CatalogEntr
 import { probeDevice, type DeviceReport, type GpuLike } from '../engines/webllm-device.ts';
 import { cachedModels } from '../engines/webllm-cache.ts';
 import { webLlmWorker } from '../engines/webllm-backend.ts';
+import { CpuModels } from './cpu-models.svelte.ts';
 
 export interface StorageState {
   usage: number | null;
@@ -26,6 +27,8 @@ export class InBrowser {
   /** a mirror for weights and model libraries (developer setting `&models-from=`) */
   mirror: string | null = null;
   readonly engine: WebLlmEngine;
+  /** the second in-browser engine: llama.cpp in WebAssembly, on the CPU */
+  readonly cpu = new CpuModels();
   #device: Promise<DeviceReport> | null = null;
   #list: Promise<ModelRecordLike[]> | null = null;
   #sizing = false;

@@ -1,10 +1,15 @@
 // The servers we speak to, and what each one needs from a request and a stream parser.
 
-export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw', 'webllm'] as const;
+export const DIALECT_IDS = ['vllm', 'vllm-0.11', 'sglang', 'nim', 'llamacpp', 'ollama', 'raw', 'webllm', 'wasm'] as const;
 export type DialectId = (typeof DIALECT_IDS)[number];
-/** the kinds a person can pick for an endpoint: web-llm runs in the tab and has no URL */
-export type ServerDialectId = Exclude<DialectId, 'webllm'>;
-export const SERVER_DIALECT_IDS = DIALECT_IDS.filter((id): id is ServerDialectId => id !== 'webllm');
+/** the kinds a person can pick for an endpoint: web-llm (WebGPU) and wllama (CPU) run in the tab and have no URL */
+export type ServerDialectId = Exclude<DialectId, 'webllm' | 'wasm'>;
+export const SERVER_DIALECT_IDS = DIALECT_IDS.filter((id): id is ServerDialectId => id !== 'webllm' && id !== 'wasm');
+
+/** Models that run in this tab: no server, no connection limit, no key. */
+export function runsInBrowser(dialect: DialectId): boolean {
+  return dialect === 'webllm' || dialect === 'wasm';
+}
 
 export interface DialectInfo {
   label: string;
@@ -28,6 +33,8 @@ export const DIALECTS: Record<DialectId, DialectInfo> = {
   raw: { label: 'OpenAI-compatible, no reasoning parser', templateKwargs: true, continuousUsage: false, extraSampling: false, inlineThink: true },
   // web-llm: OpenAI-shaped chunks from a worker, `<think>` inline in content, `usage.extra` with its own timings
   webllm: { label: 'In this browser (WebGPU)', templateKwargs: false, continuousUsage: false, extraSampling: false, inlineThink: true },
+  // wllama: llama.cpp's own server code in WebAssembly, so llama.cpp's chunks, timings and sampling fields
+  wasm: { label: 'In this browser (CPU)', templateKwargs: true, continuousUsage: false, extraSampling: true, inlineThink: true },
 };
 
 /**
