@@ -38,9 +38,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png}'],
-        // what needs the network anyway (the benchmark, MCP's client) is not downloaded ahead on a first visit:
-        // it is kept once used, like web-llm (runtimeCaching below)
-        globIgnores: ['**/BenchPage-*', '**/page-run.worker-*', '**/uPlot*', '**/streamableHttp-*', '**/sse-*', '**/auth-*', '**/client-*', '**/types-*'],
+        // what needs the network anyway (the benchmark, MCP's client) or is chosen (the CPU engine) is not downloaded
+        // ahead on a first visit: it is kept once used, like web-llm (runtimeCaching below)
+        globIgnores: ['**/BenchPage-*', '**/page-run.worker-*', '**/uPlot*', '**/streamableHttp-*', '**/sse-*', '**/auth-*', '**/client-*', '**/types-*', '**/wllama-*'],
         maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

@@ -35,6 +35,17 @@ test('a first visit with nothing set up: the start card, the examples, and not o
   await expect(page.getByTestId('start-card')).toHaveCount(0);
 });
 
+test('a first visit where WebGPU is missing: the start card offers Qwen3 on the CPU, with its download, and one click sets it up', async ({ page }) => {
+  await openApp(page, []);
+  const offer = page.getByTestId('start-in-browser');
+  await expect(offer).toContainText('Qwen3-0.6B on this computer’s CPU');
+  await expect(offer).toContainText(/MB download/);
+  await offer.click();
+  await expect(panels(page)).toHaveCount(1);
+  await expect(panels(page).first()).toHaveAttribute('data-model', /Qwen3-0\.6B/);
+  await expect(page.getByTestId('start-card')).toHaveCount(0);
+});
+
 test('a valid site file sets the first visit up: its panels (by endpoint name too), welcome line and examples in its order', async ({ page, sim }) => {
   await siteFile(
     page,

@@ -21,11 +21,8 @@ export interface StartChoice {
 /** The smallest in-browser model: the card offers it before knowing the device, then the one that fits. */
 export const SMALLEST_IN_BROWSER = 'Qwen3-0.6B';
 
-/**
- * The panel where WebGPU is missing: Qwen3 on the CPU (llama.cpp in WebAssembly). Turn it on once the CPU
- * engine parses `<model>@wasm` links: this one line is the switch.
- */
-export const CPU_PANEL: StartPanel | null = null; // { model: 'Qwen3-0.6B', endpoint: 'wasm' }
+/** The panel where WebGPU is missing: Qwen3 on the CPU (llama.cpp in WebAssembly). */
+export const CPU_PANEL: StartPanel | null = { model: 'Qwen3-0.6B', endpoint: 'wasm' };
 
 /** Where `npm run proxy -- --upstream nim=…` forwards NVIDIA's hosted API. */
 export const LOCAL_NIM_PROXY = 'http://127.0.0.1:8787/nim/v1';

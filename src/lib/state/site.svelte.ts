@@ -4,6 +4,7 @@ import { DEFAULT_IDLE_MINUTES, IdleTimer, kioskWanted } from '../site/idle.ts';
 import { loadSiteFile, schemaValidator, siteFileURL, type Example, type SiteConfig } from '../site/site-file.ts';
 import { CPU_PANEL, SMALLEST_IN_BROWSER, nvidiaChoice, serverChoices, smallestFitting, withSiteEndpoints, type StartChoice, type StartPanel } from '../site/start.ts';
 import { downloadSize, formatBytes, memoryBudgetMB, qwenCatalog } from '../engines/webllm-catalog.ts';
+import { CPU_CATALOG, resolveCpuModel } from '../engines/wllama-catalog.ts';
 import type { ThinkingChoice } from '../engines/types.ts';
 import { endpointOf, IN_BROWSER, parseDeepLink } from './deep-link.ts';
 import type { Comparison } from './comparison.svelte.ts';
@@ -80,7 +81,9 @@ export class Site {
     this.#offering = true;
     const device = await comparison.inBrowser.probe();
     if (!device.ok) {
-      const cpu = CPU_PANEL && { id: 'cpu', title: `${CPU_PANEL.model} on this computer’s CPU`, detail: 'No WebGPU here: runs slower, on the processor.', panels: [CPU_PANEL] };
+      const size = CPU_PANEL && resolveCpuModel(CPU_CATALOG, CPU_PANEL.model)?.sizeBytes;
+      const download = size ? ` · ${formatBytes(size)} download` : '';
+      const cpu = CPU_PANEL && { id: 'cpu', title: `${CPU_PANEL.model} on this computer’s CPU${download}`, detail: 'No usable WebGPU here: runs on the processor, slower; downloaded once, then works offline.', panels: [CPU_PANEL] };
       this.offer = { state: cpu ? 'ready' : 'unavailable', choice: cpu, message: device.message };
       return;
     }
