@@ -41,9 +41,11 @@ test.describe('with a software WebGPU adapter (no shader-f16)', () => {
 
   test("web-llm's code is downloaded once, by its worker: the page's own chunks hold none of it", async ({ page }) => {
     /** JavaScript the app served, page and worker alike, with whether it carries web-llm (a string only web-llm has) */
-    const scripts: Promise<{ url: string; webllm: boolean }>[] = [];
+    const scripts: Promise<{ url: string; webllm: boolean } | null>[] = [];
     page.context().on('response', (res) => {
-      if (/\/assets\/.*\.js$/.test(res.url())) scripts.push(res.text().then((body) => ({ url: res.url(), webllm: body.includes('mlc-chat-config.json') })));
+      // a copy the service worker fetches for itself may still be arriving when the test ends: not a body to read
+      if (/\/assets\/.*\.js$/.test(res.url()))
+        scripts.push(res.text().then((body) => ({ url: res.url(), webllm: body.includes('mlc-chat-config.json') }), () => null));
     });
     await openApp(page, [{ model: 'Qwen3-0.6B-q4f16_1-MLC', endpoint: 'webllm' }], { 'models-from': mirror });
     await send(page, 'Hello');
@@ -51,7 +53,7 @@ test.describe('with a software WebGPU adapter (no shader-f16)', () => {
     const fetched = await Promise.all(scripts);
     // the service worker asks again for a chunk loaded before it took over, to keep it for offline use: the same
     // file, answered by the HTTP cache (or a 304), not a second copy of web-llm
-    const files = new Set(fetched.filter((s) => s.webllm).map((s) => s.url.replace(/.*\/assets\//, '').replace(/-[\w-]{8}\.js$/, '.js')));
+    const files = new Set(fetched.filter((s) => s?.webllm).map((s) => s!.url.replace(/.*\/assets\//, '').replace(/-[\w-]{8}\.js$/, '.js')));
     expect([...files]).toEqual(['webllm.worker.js']);
   });
 });
