@@ -139,3 +139,29 @@ test("one panel's failing tool does not stop another: the error goes back to its
   await expect(fine!.getByTestId('status')).toHaveAttribute('data-state', 'done');
   await expect(fine!.getByTestId('tool-result')).toHaveText('4');
 });
+
+test('a later turn, after a reload too, carries the earlier turn’s tool calls and results by id', async ({ page, sim }) => {
+  await openApp(page, [{ model: THINKING, endpoint: `${sim.url}/vllm/v1`, server: 'vllm' }], { tools: 'calculator', prompt: 'What is 6*7?', send: '1' });
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  await expect(panel.getByTestId('tool-result')).toHaveText('42');
+  await page.reload();
+  await expect(panels(page).first().getByTestId('tool-step')).toHaveCount(1);
+  if (!(await page.getByTestId('agent-toggle').isChecked())) await page.getByTestId('agent-toggle').check();
+  await page.getByTestId('tool-javascript').uncheck();
+  await page.getByTestId('tool-current_time').uncheck();
+  const bodies: Array<{ messages: Array<Record<string, unknown>> }> = [];
+  page.on('request', (r) => r.url().endsWith('/chat/completions') && bodies.push(r.postDataJSON()));
+  await page.getByTestId('prompt').fill('And 6*8?');
+  await page.getByTestId('prompt').press('Enter');
+  const again = panels(page).first();
+  await expect(again.getByTestId('tool-result')).toHaveText([/^42\s*$/, /^48\s*$/]);
+  await expect(again.getByTestId('answer').last()).toContainText('Here is what the tool returned: 48');
+  const [first] = bodies;
+  const call = first!.messages[1]!;
+  expect(call).toMatchObject({ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'calculator' } }] });
+  const id = (call.tool_calls as Array<{ id: string }>)[0]!.id;
+  expect(first!.messages[2]).toEqual({ role: 'tool', tool_call_id: id, content: '42' });
+  expect(first!.messages[3]).toMatchObject({ role: 'assistant', content: expect.stringContaining('Here is what the tool returned: 42') });
+  expect(first!.messages.slice(4)).toEqual([{ role: 'user', content: 'And 6*8?' }]);
+});

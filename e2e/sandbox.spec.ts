@@ -133,3 +133,18 @@ test('a code cell can be edited and run again by the person', async ({ page, sim
   // the model's record stays as it was
   await expect(panel.getByTestId('tool-result')).toHaveText('Result: 42');
 });
+
+test('a result is untrusted text rendered like an answer: its table reads as a table, its HTML stays text and never runs', async ({ page, sim }) => {
+  const row = '| tool | says |\\n|---|---|\\n| calculator | 42 |';
+  const prompt = 'Run:\n```js\nconsole.log("<img src=x onerror=\\"window.pwned = 1\\"> **done**\\n\\n' + row + '"); "<script>window.pwned = 2</script>"\n```';
+  await openApp(page, [{ model: MODEL, endpoint: `${sim.url}/vllm,use=javascript/v1`, server: 'vllm' }], { tools: 'javascript', prompt, send: '1' });
+  const panel = panels(page).first();
+  await expect(panel.getByTestId('status')).toHaveAttribute('data-state', 'done');
+  const result = panel.getByTestId('tool-result');
+  await expect(result.locator('table td')).toHaveText(['calculator', '42']);
+  await expect(result.locator('strong')).toHaveText('done');
+  await expect(result).toContainText('<img src=x onerror="window.pwned = 1">');
+  await expect(result).toContainText('<script>window.pwned = 2</script>');
+  await expect(result.locator('img, script, [onerror]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+});

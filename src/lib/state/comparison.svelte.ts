@@ -13,6 +13,7 @@ import { discover, type ModelInfo } from '../engines/discovery.ts';
 import { DIALECTS, runsInBrowser } from '../stream/dialects.ts';
 import type { ChatMessage, Endpoint, Engine, SamplingParams, ThinkingChoice } from '../engines/types.ts';
 import { Run } from './run.svelte.ts';
+import { turnMessages } from './steps.ts';
 import { Agent } from './agent.svelte.ts';
 import { Endpoints, sameBaseURL, type SavedEndpoint } from './endpoints.svelte.ts';
 import type { LoadedComparison } from '../storage/history.ts';
@@ -266,13 +267,14 @@ export class Comparison {
     for (const panel of this.panels) panel.stop();
   }
 
-  /** The conversation as one panel sees it: shared user turns, its own earlier answers. */
+  /** The conversation as one panel sees it: shared user turns, its own earlier answers and their tool steps. */
   history(panel: Panel, turn: number): ChatMessage[] {
     const messages: ChatMessage[] = this.system.trim() ? [{ role: 'system', content: this.system.trim() }] : [];
     for (let i = 0; i <= turn; i++) {
       messages.push({ role: 'user', content: this.turns[i]! });
-      const answer = panel.runs[i]?.answerText;
-      if (i < turn && answer) messages.push({ role: 'assistant', content: answer });
+      const run = panel.runs[i];
+      // an earlier agent turn carries its tool calls and results, not only its final answer
+      if (i < turn && run) messages.push(...turnMessages(run));
     }
     return messages;
   }

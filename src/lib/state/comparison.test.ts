@@ -5,6 +5,10 @@ import { loadHighlighter } from '../markdown/highlight.ts';
 import { Comparison } from './comparison.svelte.ts';
 import { OpenStreams } from './open-streams.ts';
 import { ScriptedEngine } from './scripted-engine.test-support.ts';
+import type { ChatRequest, Engine } from '../engines/types.ts';
+import type { StreamEvent } from '../stream/events.ts';
+import { qwenToolMessages } from '../agent/qwen-format.ts';
+import { Run } from './run.svelte.ts';
 
 const identity = (html: string) => html;
 
@@ -174,5 +178,66 @@ describe('Comparison.warmUp', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+/** Answers the first turn as an agent loop does (a call, a tool result, an answer), later turns plainly. */
+class AgentTurnEngine implements Engine {
+  requests: ChatRequest[] = [];
+  async *stream(req: ChatRequest): AsyncGenerator<StreamEvent> {
+    this.requests.push(req);
+    const at = performance.now();
+    if (req.messages.filter((m) => m.role === 'user').length > 1) {
+      yield { type: 'open', status: 200, at };
+      yield { type: 'content', text: 'Still 42.', seq: 1, at };
+      return yield { type: 'done', finishReason: 'stop', at };
+    }
+    const args = '{"expression":"6*7"}';
+    yield* [
+      { type: 'open', status: 200, at },
+      { type: 'reasoning', text: 'I should compute.', seq: 1, at },
+      { type: 'content', text: 'Let me check.', seq: 2, at },
+      { type: 'tool-call', index: 0, id: '', name: 'calculator', argsDelta: args, seq: 3, at },
+      { type: 'call-end', finishReason: 'tool_calls', at },
+      { type: 'tool-start', id: 'call_1_0', name: 'calculator', args, at },
+      { type: 'tool-result', id: 'call_1_0', state: 'done', text: '42', at },
+      { type: 'call-start', at },
+      { type: 'open', status: 200, at },
+      { type: 'reasoning', text: 'Now answer.', seq: 1, at },
+      { type: 'content', text: 'It is **42**.', seq: 2, at },
+      { type: 'done', finishReason: 'stop', at },
+    ] satisfies StreamEvent[];
+  }
+}
+
+describe('Comparison, after an agent turn', () => {
+  it('the next turn carries the earlier tool calls and results by id, without the earlier reasoning; replayed alike', async () => {
+    const engine = new AgentTurnEngine();
+    const c = new Comparison(identity, engine);
+    const panel = c.addPanel({ endpoint: { baseURL: 'http://h/v1', dialect: 'vllm' }, model: 'A', thinking: 'default', params: {} });
+    c.send('one');
+    await settle();
+    c.send('two');
+    await settle();
+    expect(panel.runs[1]?.answerText).toBe('Still 42.');
+    const expected = [
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'calculator', arguments: '{"expression":"6*7"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1_0', content: '42' },
+      { role: 'assistant', content: 'It is **42**.' },
+      { role: 'user', content: 'two' },
+    ];
+    expect(engine.requests[1]!.messages).toEqual(expected);
+    // in-browser Qwen3 reads the same turn in its own format, with no reasoning of the earlier turn
+    expect(qwenToolMessages(engine.requests[1]!.messages, undefined)).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'Let me check.\n<tool_call>\n{"name": "calculator", "arguments": {"expression":"6*7"}}\n</tool_call>' },
+      { role: 'user', content: '<tool_response>\n42\n</tool_response>' },
+      { role: 'assistant', content: 'It is **42**.' },
+      { role: 'user', content: 'two' },
+    ]);
+    // the steps are saved as events: a turn replayed from history builds the same messages
+    panel.runs[0] = Run.replay(identity, panel.runs[0]!.eventsFrom(0).map((e) => ({ ...e })));
+    expect(c.history(panel, 1)).toEqual(expected);
   });
 });

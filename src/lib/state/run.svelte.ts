@@ -1,6 +1,7 @@
 // One model's answer to one turn: folds StreamEvents into text, tool calls, status and metrics for the screen.
 import type { Sanitize } from '../markdown/sanitize.ts';
 import { IncrementalMarkdown, type MarkdownView } from '../markdown/incremental.ts';
+import { renderMarkdown } from '../markdown/render.ts';
 import { RunMetrics, type MetricsSnapshot } from '../metrics/metrics.ts';
 import type { ErrorKind, LoadProgress, StreamEvent } from '../stream/events.ts';
 import { whyNoAnswer } from '../stream/finish-reason.ts';
@@ -189,6 +190,11 @@ export class Run {
   /** the numbers as of the last event, even before the screen caught up */
   get metricsNow(): MetricsSnapshot {
     return this.#metrics.snapshot();
+  }
+
+  /** A tool's result as the screen shows it: untrusted text, rendered and sanitized as an answer is. */
+  renderResult(text: string): string {
+    return this.#sanitize(renderMarkdown(text));
   }
 
   get toolCallsNow(): ToolCallState[] {
