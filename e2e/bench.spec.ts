@@ -95,3 +95,17 @@ test('the command line and the page agree on the same scenario', async ({ page }
   await expect(page.locator('.bench-table tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('bench-result')).toHaveAttribute('data-json', JSON.stringify({ results: fromCli }, null, 2));
 });
+
+test('the page runs the multi-turn agent workload from its link and shows the figures by turn', async ({ page }) => {
+  test.setTimeout(120_000);
+  const q = new URLSearchParams({ 'base-url': `${sim.url}/v1`, model: MODEL, workload: 'multi-turn', turns: '3', 'tool-result-len': '30', 'prefix-len': '0', concurrency: '2', 'input-len': '20', 'output-len': '8', 'num-prompts': '2', warmup: '0' });
+  const [r] = await pageResults(page, q.toString());
+  expect(r).toMatchObject({ workload: 'multi-turn', turns: 3, tool_result_len: 30, completed: 6, failed: 0, completed_conversations: 2 });
+  const turns = r!.per_turn as Array<{ turn: number; mean_input_len: number; mean_prompt_tokens: number }>;
+  // exact lengths: 20, then + 8 answer + 30 tool result + 20 per turn
+  expect(turns.map((t) => [t.turn, t.mean_input_len])).toEqual([[1, 20], [2, 78], [3, 136]]);
+  expect(turns[2]!.mean_prompt_tokens).toBeGreaterThan(turns[1]!.mean_prompt_tokens);
+  await expect(page.locator('label', { hasText: /^Workload/ }).locator('select')).toHaveValue('multi-turn');
+  await expect(page.getByLabel(/Turns per conversation/)).toHaveValue('3');
+  await expect(page.getByTestId('bench-turns').locator('tbody tr')).toHaveCount(3);
+});

@@ -57,3 +57,28 @@ it('exits 1 with a sentence when it cannot run', async () => {
   expect(none.code).toBe(1);
   expect(none.stderr).toMatch(/no request completed/);
 }, 120_000);
+
+it('runs the multi-turn workload end to end: a table by turn, and per-turn figures in the JSON', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
+  const { code, stdout, stderr } = await bench([
+    '--base-url', `${sim.url}/v1`, '--model', model, '--workload', 'multi-turn', '--turns', '3', '--tool-result-len', '25', '--prefix-len', '20',
+    '--concurrency', '2', '--input-len', '15', '--output-len', '6', '--num-prompts', '2', '--warmup', '0', '--save-result', out,
+  ]);
+  expect(code, stderr).toBe(0);
+  expect(stdout).toContain('By turn');
+  expect(stdout).toMatch(/Conversations completed \(all turns\):\s+2 of 2 started, 3 turns, 25-token tool results/);
+  const { results } = JSON.parse(readFileSync(out, 'utf8')) as { results: Array<Record<string, unknown>> };
+  expect(results).toHaveLength(1);
+  const r = results[0]!;
+  expect(r).toMatchObject({ workload: 'multi-turn', turns: 3, tool_result_len: 25, completed: 6, failed: 0, completed_conversations: 2, output_len_mismatches: 0, achieved_concurrency: 2 });
+  for (const key of ['mean_ttft_ms', 'p99_ttft_ms', 'total_input_tokens', 'output_throughput', 'mean_client_queue_ms']) expect(r).toHaveProperty(key);
+  const turns = r.per_turn as Array<{ turn: number; completed: number; mean_ttft_ms: number; mean_prompt_tokens: number; mean_input_len: number }>;
+  expect(turns.map((t) => [t.turn, t.completed])).toEqual([[1, 2], [2, 2], [3, 2]]);
+  // exact lengths: 20 + 15, then + 6 answer + 25 tool result + 15 per turn
+  expect(turns.map((t) => t.mean_input_len)).toEqual([35, 81, 127]);
+  expect(turns[1]!.mean_prompt_tokens).toBeGreaterThan(turns[0]!.mean_prompt_tokens);
+  expect(turns[2]!.mean_prompt_tokens).toBeGreaterThan(turns[1]!.mean_prompt_tokens);
+  for (const t of turns) expect(t.mean_ttft_ms).toBeGreaterThan(0);
+  expect(r.total_input_tokens).toBe(2 * (35 + 81 + 127));
+}, 120_000);
+

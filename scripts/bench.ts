@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseEndpoints, parseWorkload, type ParamSource } from '../src/lib/bench/params.ts';
 import { buildPrompts, checkPrompts, qwen3Tokenizer } from '../src/lib/bench/prompts.ts';
-import { comparisonTable, resultBlock } from '../src/lib/bench/report.ts';
+import { comparisonTable, resultBlock, turnTable } from '../src/lib/bench/report.ts';
 import { checkTokenize } from '../src/lib/bench/server-check.ts';
 import { runSweep, type SweepProgress } from '../src/lib/bench/sweep.ts';
 import type { BenchResult } from '../src/lib/bench/aggregate.ts';
@@ -20,7 +20,10 @@ const USAGE = `Usage: npm run bench -- --base-url URL --model M [options]
   --request-rate R        requests per second (Poisson or gamma arrivals); inf or absent: as fast as allowed
   --burstiness B          gamma shape: 1 Poisson, < 1 burstier   --ramp-up S  seconds to climb to the rate
   --input-len 8192  --output-len 1024  --range-ratio 0.0  --num-prompts N (default 2 × the largest concurrency)
-  --workload random|shared-prefix (--prefix-len 8192)  --api chat|completions
+  --workload random|shared-prefix|multi-turn  --prefix-len 8192 (shared system prompt; 0: none, multi-turn only)
+  --turns 4  --tool-result-len 512   multi-turn: requests per conversation (--num-prompts counts conversations),
+                          each resending the conversation so far with a tool result of that many tokens between turns
+  --api chat|completions
   --warmup 1              uncounted requests per endpoint first, sent together
   --goodput ttft:ms,tpot:ms,e2el:ms   --percentiles 50,90,99   --seed 0
   --save-result out.json  the results, in vLLM's --save-result key names
@@ -32,7 +35,7 @@ const flags = [
   ['base-url', 'string'], ['model', 'string'], ['endpoint', 'multi'], ['api-key', 'string'], ['server', 'string'],
   ['concurrency', 'string'], ['request-rate', 'string'], ['burstiness', 'string'], ['ramp-up', 'string'],
   ['input-len', 'string'], ['output-len', 'string'], ['range-ratio', 'string'], ['num-prompts', 'string'],
-  ['workload', 'string'], ['prefix-len', 'string'], ['api', 'string'], ['warmup', 'string'], ['goodput', 'string'],
+  ['workload', 'string'], ['prefix-len', 'string'], ['turns', 'string'], ['tool-result-len', 'string'], ['api', 'string'], ['warmup', 'string'], ['goodput', 'string'],
   ['percentiles', 'string'], ['seed', 'string'], ['save-result', 'string'], ['help', 'boolean'],
 ] as const;
 
@@ -129,6 +132,8 @@ await runSweep({
 const cpu = process.cpuUsage(cpuStart);
 const wall = performance.now() - wallStart;
 if (results.length) console.log(`\n${comparisonTable(results)}`);
+const byTurn = turnTable(results);
+if (byTurn) console.log(`\nBy turn (multi-turn: each turn resends the conversation so far):\n${byTurn}`);
 console.log(`\nClient CPU: ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1)}% of one core over ${(wall / 1000).toFixed(1)} s (Node, this process).`);
 const mismatches = results.reduce((n, r) => n + r.output_len_mismatches, 0);
 if (mismatches) console.log(`Output length: ${mismatches} request(s) got another length than asked; see "mismatch" (the server may not take ignore_eos; try --server).`);

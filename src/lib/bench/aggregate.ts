@@ -1,5 +1,6 @@
 // One sweep point's records → the result object, in vLLM's `--save-result` key names where vLLM has one.
 import { percentile } from '../metrics/sorted-sample.ts';
+import { perTurn, type TurnStats } from './per-turn.ts';
 import type { PointRun } from './run-point.ts';
 import type { ServerMetrics } from './prometheus.ts';
 import type { BenchEndpoint, RequestRecord, Workload } from './types.ts';
@@ -51,6 +52,12 @@ export interface BenchResult {
   e2els: number[];
   /** the server's own view from its /metrics, or why there is none (null: not asked) */
   server_metrics: ServerMetrics | null;
+  /** multi-turn only (null otherwise): requests per conversation, tool-result tokens, conversations whose every turn completed */
+  turns: number | null;
+  tool_result_len: number | null;
+  completed_conversations: number | null;
+  /** multi-turn only: TTFT, E2EL and prompt tokens by turn index (turn 1 first) */
+  per_turn: TurnStats[] | null;
   /** [seconds since start, requests open] at every change */
   concurrency_timeline: Array<[number, number]>;
   /** mean/median/std/p<N> for ttft, tpot, itl, e2el, and ttfa (first answer token) in ms */
@@ -121,6 +128,7 @@ export function aggregate(endpoint: BenchEndpoint, workload: Workload, concurren
   const chunks = done.reduce((n, r) => n + r.chunks, 0);
   const queue = run.records.filter((r) => r.errorKind !== 'cancelled').map((r) => r.sentAt - r.dueAt);
   const p = workload.percentiles;
+  const multi = workload.kind === 'multi-turn';
 
   return {
     date: new Date().toISOString(),
@@ -162,6 +170,10 @@ export function aggregate(endpoint: BenchEndpoint, workload: Workload, concurren
     e2els: done.map((r) => r.e2elMs / 1000),
     server_metrics: null,
     concurrency_timeline: run.inflight.map(([t, n]) => [t / 1000, n]),
+    turns: multi ? workload.turns : null,
+    tool_result_len: multi ? workload.toolResultLen : null,
+    completed_conversations: multi ? done.filter((r) => (r.turn ?? 1) === workload.turns).length : null,
+    per_turn: multi ? perTurn(run.records, workload.turns, p) : null,
     ...stats('ttft', ttfts, p),
     ...stats('tpot', tpots, p),
     ...stats('itl', itls, p),

@@ -50,12 +50,15 @@ export function parseWorkload(src: ParamSource): Workload {
   if (w.rangeRatio >= 1) throw new Error('--range-ratio must be below 1.');
   w.numPrompts = one(src, 'num-prompts', true, 1) ?? Math.max(...w.concurrency.filter(Number.isFinite), 1) * 2;
   w.warmup = one(src, 'warmup', true) ?? w.warmup;
-  w.prefixLen = one(src, 'prefix-len', true, 1) ?? w.prefixLen;
+  w.prefixLen = one(src, 'prefix-len', true) ?? w.prefixLen;
+  w.turns = one(src, 'turns', true, 1) ?? w.turns;
+  w.toolResultLen = one(src, 'tool-result-len', true, 1) ?? w.toolResultLen;
   w.seed = one(src, 'seed', true) ?? w.seed;
   const kind = src.get('workload');
-  if (kind === 'multi-turn') throw new Error('The multi-turn workload is not built yet: use random or shared-prefix.');
-  if (kind !== null && kind !== 'random' && kind !== 'shared-prefix') throw new Error(`--workload is random or shared-prefix (got "${kind}").`);
+  if (kind !== null && kind !== 'random' && kind !== 'shared-prefix' && kind !== 'multi-turn') throw new Error(`--workload is random, shared-prefix or multi-turn (got "${kind}").`);
   if (kind) w.kind = kind;
+  // multi-turn conversations may go without a system prompt; a shared prefix of nothing shares nothing
+  if (w.kind === 'shared-prefix' && w.prefixLen < 1) throw new Error('--prefix-len needs at least 1 token for the shared-prefix workload.');
   const api = src.get('api');
   if (api !== null && api !== 'chat' && api !== 'completions') throw new Error(`--api is chat or completions (got "${api}").`);
   if (api) w.api = api;

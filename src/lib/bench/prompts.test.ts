@@ -41,4 +41,30 @@ describe('exact-length prompts', () => {
     expect(prompts[0]!.inputLen).toBe(250);
     expect(checkPrompts(prompts, tok)).toEqual([]);
   }, 60_000);
+
+  it('builds multi-turn conversations: a shared system prompt, then user messages and tool results of exact lengths', async () => {
+    const tok = await qwen3Tokenizer();
+    const w = { ...DEFAULT_WORKLOAD, kind: 'multi-turn' as const, numPrompts: 3, turns: 4, inputLen: 30, outputLen: 10, toolResultLen: 70, prefixLen: 100 };
+    const prompts = await buildPrompts(w, 0, tok);
+    expect(prompts).toHaveLength(3);
+    expect(checkPrompts(prompts, tok)).toEqual([]);
+    for (const p of prompts) {
+      expect(p.messages.map((m) => m.role)).toEqual(['system', 'user']);
+      expect(p.messages[0]!.content).toBe(prompts[0]!.messages[0]!.content);
+      expect(p.inputLen).toBe(130);
+      expect(p.followUps).toHaveLength(3);
+      for (const f of p.followUps!) {
+        expect(tok.encode(f.toolResult)).toHaveLength(70);
+        expect(tok.encode(f.user)).toHaveLength(30);
+        expect(f.outputLen).toBe(10);
+      }
+    }
+    // a tampered length is caught
+    prompts[1]!.followUps![2]!.toolResultLen = 71;
+    expect(checkPrompts(prompts, tok)).toEqual(['conversation 2, tool result 3: 70 tokens, not 71']);
+    // --prefix-len 0: no system prompt
+    const bare = await buildPrompts({ ...w, prefixLen: 0, numPrompts: 1 }, 0, tok);
+    expect(bare[0]!.messages.map((m) => m.role)).toEqual(['user']);
+    expect(bare[0]!.inputLen).toBe(30);
+  }, 60_000);
 });

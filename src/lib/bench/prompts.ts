@@ -1,6 +1,6 @@
 // Random prompts of an exact token length, built with Qwen3's own tokenizer (loaded on first use: it is 7 MB).
 import { lengths, rng } from './arrivals.ts';
-import type { BenchPrompt, Workload } from './types.ts';
+import type { BenchPrompt, FollowUp, Workload } from './types.ts';
 
 /** The part of the tokenizer we use. */
 export interface Tokenizer {
@@ -57,13 +57,45 @@ export async function buildPrompts(workload: Workload, seed: number, tok?: Token
   const t = tok ?? (await qwen3Tokenizer());
   const random = rng(seed);
   const count = workload.numPrompts;
+  if (workload.kind === 'multi-turn') return conversations(workload, t, random);
   const ins = lengths(count, workload.inputLen, workload.rangeRatio, random);
   const outs = lengths(count, workload.outputLen, workload.rangeRatio, random);
-  const prefix = workload.kind === 'shared-prefix' ? exactText(t, workload.prefixLen, Math.floor(rng(workload.seed + 1)() * t.vocabSize), random).text : null;
+  const prefix = workload.kind === 'shared-prefix' ? sharedPrefix(workload, t, random) : null;
   return ins.map((len, i) => {
     const { text } = exactText(t, len, Math.floor(random() * t.vocabSize), random);
     const messages: BenchPrompt['messages'] = prefix !== null ? [{ role: 'system', content: prefix }, { role: 'user', content: text }] : [{ role: 'user', content: text }];
     return { messages, inputLen: len + (prefix !== null ? workload.prefixLen : 0), outputLen: outs[i]! };
+  });
+}
+
+/** The system prompt every request shares: its own seed, so that it is the same at every sweep point. */
+function sharedPrefix(workload: Workload, t: Tokenizer, random: () => number): string {
+  return exactText(t, workload.prefixLen, Math.floor(rng(workload.seed + 1)() * t.vocabSize), random).text;
+}
+
+/**
+ * One prompt per conversation: the shared system prompt (none at --prefix-len 0) and the first user message,
+ * then for each later turn a tool result and a user message, every one of its exact length.
+ */
+function conversations(workload: Workload, t: Tokenizer, random: () => number): BenchPrompt[] {
+  const n = workload.numPrompts * workload.turns;
+  const ins = lengths(n, workload.inputLen, workload.rangeRatio, random);
+  const outs = lengths(n, workload.outputLen, workload.rangeRatio, random);
+  const tools = lengths(n, workload.toolResultLen, workload.rangeRatio, random);
+  const text = (len: number) => exactText(t, len, Math.floor(random() * t.vocabSize), random).text;
+  const prefix = workload.prefixLen > 0 ? sharedPrefix(workload, t, random) : null;
+  return Array.from({ length: workload.numPrompts }, (_, c) => {
+    const at = c * workload.turns;
+    const messages: BenchPrompt['messages'] = [{ role: 'user', content: text(ins[at]!) }];
+    if (prefix !== null) messages.unshift({ role: 'system', content: prefix });
+    const followUps: FollowUp[] = Array.from({ length: workload.turns - 1 }, (_, k) => ({
+      toolResult: text(tools[at + k]!),
+      toolResultLen: tools[at + k]!,
+      user: text(ins[at + k + 1]!),
+      userLen: ins[at + k + 1]!,
+      outputLen: outs[at + k + 1]!,
+    }));
+    return { messages, inputLen: ins[at]! + (prefix !== null ? workload.prefixLen : 0), outputLen: outs[at]!, followUps };
   });
 }
 
@@ -73,6 +105,12 @@ export function checkPrompts(prompts: BenchPrompt[], tok: Tokenizer): string[] {
   prompts.forEach((p, i) => {
     const n = p.messages.reduce((s, m) => s + tok.encode(m.content).length, 0);
     if (n !== p.inputLen) off.push(`prompt ${i + 1}: ${n} tokens, not ${p.inputLen}`);
+    p.followUps?.forEach((f, k) => {
+      const tool = tok.encode(f.toolResult).length;
+      const user = tok.encode(f.user).length;
+      if (tool !== f.toolResultLen) off.push(`conversation ${i + 1}, tool result ${k + 1}: ${tool} tokens, not ${f.toolResultLen}`);
+      if (user !== f.userLen) off.push(`conversation ${i + 1}, turn ${k + 2}: ${user} tokens, not ${f.userLen}`);
+    });
   });
   return off;
 }

@@ -42,6 +42,10 @@ export function resultBlock(r: BenchResult, percentiles: number[]): string {
     line('Tokens per chunk (mean):', num(r.mean_tokens_per_chunk)),
     line('Output length mismatches:', r.output_len_mismatches ? `${r.output_len_mismatches} of ${r.completed} (usage.completion_tokens ≠ ${r.output_len})` : '0'),
   );
+  if (r.per_turn) {
+    out.push(rule('Multi-turn'), line('Conversations completed (all turns):', `${r.completed_conversations} of ${(r.per_turn[0]?.completed ?? 0) + (r.per_turn[0]?.failed ?? 0)} started, ${r.turns} turns, ${r.tool_result_len}-token tool results`));
+    for (const t of r.per_turn) out.push(line(`Turn ${t.turn} TTFT mean / p50 (ms), prompt tok:`, `${num(t.mean_ttft_ms)} / ${num(t.median_ttft_ms)}, ${num(t.mean_prompt_tokens, 0)}`));
+  }
   const s = r.server_metrics;
   if (s) {
     out.push(rule('Server (/metrics)'));
@@ -76,7 +80,33 @@ export function comparisonTable(results: BenchResult[]): string {
     num(r.mean_client_queue_ms, 1),
     String(r.output_len_mismatches),
   ]);
+  return table(head, rows);
+}
+
+function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+/** Multi-turn results by turn index: one row per endpoint, concurrency and turn (empty when none is multi-turn). */
+export function turnTable(results: BenchResult[]): string {
+  const multi = results.filter((r) => r.per_turn);
+  if (!multi.length) return '';
+  const head = ['endpoint', 'conc', 'turn', 'ok/fail', 'prompt tok', 'input tok', 'TTFT mean', 'TTFT p50', 'TTFT p99', 'E2EL mean'];
+  const rows = multi.flatMap((r) =>
+    r.per_turn!.map((t) => [
+      r.label,
+      r.max_concurrency === null ? '–' : String(r.max_concurrency),
+      String(t.turn),
+      `${t.completed}/${t.failed}`,
+      num(t.mean_prompt_tokens, 0),
+      num(t.mean_input_len, 0),
+      num(t.mean_ttft_ms, 1),
+      num(t.median_ttft_ms, 1),
+      num(t.p99_ttft_ms, 1),
+      num(t.mean_e2el_ms, 1),
+    ]),
+  );
+  return table(head, rows);
 }

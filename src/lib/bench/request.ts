@@ -51,6 +51,8 @@ export interface SendOptions {
   onSent?: () => void;
   fetch?: typeof fetch;
   now?: () => number;
+  /** keep the answer's text in `record.answer` (a multi-turn conversation sends it back) */
+  keepAnswer?: boolean;
 }
 
 /** Sends one request and reads its stream to the end. Never throws: a failure is a record with its kind. */
@@ -125,6 +127,7 @@ export async function sendRequest(o: SendOptions): Promise<RequestRecord> {
   };
   const take = (events: StreamEvent[]): void => {
     for (const e of events) {
+      if (e.type === 'content' && o.keepAnswer) record.answer = (record.answer ?? '') + e.text;
       if (e.type === 'content' || e.type === 'tool-call') record.ttfaMs ??= e.at - record.sentAt;
       else if (e.type === 'usage') {
         usageTokens = e.completionTokens;

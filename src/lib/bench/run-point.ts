@@ -1,5 +1,6 @@
-// Runs one sweep point against one endpoint: requests sent on schedule within the concurrency, every one recorded.
+// Runs one sweep point against one endpoint: requests (or conversations) sent on schedule within the concurrency, every one recorded.
 import { HostLimiter, Slots } from './limiter.ts';
+import { runConversation } from './conversation.ts';
 import { sendRequest } from './request.ts';
 import type { BenchApi, BenchEndpoint, BenchPrompt, RequestRecord } from './types.ts';
 
@@ -69,20 +70,25 @@ export async function runPoint(o: PointOptions): Promise<PointRun> {
     if (o.signal.aborted) break;
     const dueAt = now();
     const prompt = o.prompts[i]!;
+    const done = (record: RequestRecord) => {
+      records.push(record);
+      o.onRequestDone?.(record, records.length);
+    };
+    // a request holds a connection of the host's while it is open; a conversation holds its workload slot throughout
+    const acquire = async () => {
+      try {
+        await host.acquire(o.signal);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     pending.push(
       (async () => {
-        try {
-          await host.acquire(o.signal);
-        } catch {
-          workload.release();
-          return;
-        }
         let sent = false;
-        const record = await sendRequest({
+        const common = {
           endpoint: o.endpoint,
           api: o.api,
-          prompt,
-          dueAt,
           signal: o.signal,
           fetch: o.fetch,
           onTokens: o.onTokens,
@@ -90,12 +96,29 @@ export async function runPoint(o: PointOptions): Promise<PointRun> {
             sent = true;
             change(+1);
           },
-        });
+        };
+        if (prompt.followUps?.length) {
+          await runConversation({
+            ...common,
+            prompt,
+            dueAt,
+            acquire,
+            release: () => {
+              if (sent) change(-1);
+              sent = false;
+              host.release();
+            },
+            onRecord: done,
+          });
+          workload.release();
+          return;
+        }
+        if (!(await acquire())) return workload.release();
+        const record = await sendRequest({ ...common, prompt, dueAt });
         if (sent) change(-1);
         host.release();
         workload.release();
-        records.push(record);
-        o.onRequestDone?.(record, records.length);
+        done(record);
       })(),
     );
   }

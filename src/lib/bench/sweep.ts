@@ -47,6 +47,8 @@ export async function runSweep(o: SweepOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const concurrencies = w.concurrency.length ? w.concurrency : [Infinity];
   const points = concurrencies.length * o.endpoints.length;
+  // progress counts requests: a conversation is several
+  const total = w.kind === 'multi-turn' ? w.numPrompts * w.turns : w.numPrompts;
   let pointsDone = 0;
   let warmedUp = false;
 
@@ -54,7 +56,7 @@ export async function runSweep(o: SweepOptions): Promise<BenchResult[]> {
     if (signal.aborted) break;
     const seed = w.seed * 1000 + ci;
     const progress = (endpoint: BenchEndpoint, phase: SweepProgress['phase'], done = 0, failed = 0) =>
-      o.onProgress?.({ points, pointsDone, endpoint, concurrency, phase, done, total: w.numPrompts, failed });
+      o.onProgress?.({ points, pointsDone, endpoint, concurrency, phase, done, total, failed });
     progress(o.endpoints[0]!, 'prompts');
     const prompts = await o.prompts(seed);
     if (!warmedUp) {

@@ -16,7 +16,7 @@ export interface BenchEndpoint {
 }
 
 export type BenchApi = 'chat' | 'completions';
-export type WorkloadKind = 'random' | 'shared-prefix';
+export type WorkloadKind = 'random' | 'shared-prefix' | 'multi-turn';
 
 export interface Workload {
   kind: WorkloadKind;
@@ -38,6 +38,9 @@ export interface Workload {
   warmup: number;
   /** shared-prefix workload: tokens of the system prompt every request shares */
   prefixLen: number;
+  /** multi-turn workload: requests per conversation, and tokens of each tool result between them */
+  turns: number;
+  toolResultLen: number;
   seed: number;
   /** SLOs for goodput, in ms; a request counts as good when it meets all that are set */
   goodput: { ttft?: number; tpot?: number; e2el?: number };
@@ -57,17 +60,37 @@ export const DEFAULT_WORKLOAD: Workload = {
   numPrompts: 32,
   warmup: 1,
   prefixLen: 8192,
+  turns: 4,
+  toolResultLen: 512,
   seed: 0,
   goodput: {},
   percentiles: [50, 90, 99],
 };
 
+/** A chat message as the benchmark sends it; the assistant's carry a tool call between agent turns. */
+export type BenchMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+/** A later turn of a multi-turn conversation: the tool result that closes the previous turn, then the next user message. */
+export interface FollowUp {
+  toolResult: string;
+  toolResultLen: number;
+  user: string;
+  userLen: number;
+  outputLen: number;
+}
+
 /** One prompt as sent: its text (or messages) and the lengths it was built for. */
 export interface BenchPrompt {
-  messages: Array<{ role: 'system' | 'user'; content: string }>;
+  /** the (first) request's messages */
+  messages: BenchMessage[];
   /** tokens of the prompt itself, before the chat template's few */
   inputLen: number;
   outputLen: number;
+  /** multi-turn: the turns after the first, each sent once the previous answer came back */
+  followUps?: FollowUp[];
 }
 
 /** What one request did. Times are ms on the runner's clock (performance.now()). */
@@ -92,4 +115,8 @@ export interface RequestRecord {
   outputSource: 'server' | 'chunks';
   promptTokens: number | null;
   chunks: number;
+  /** multi-turn: which request of its conversation this was (1-based) */
+  turn?: number;
+  /** multi-turn: the answer's text as it came back, sent again in the next turn */
+  answer?: string;
 }
