@@ -107,7 +107,8 @@ describe('proxy: streaming', () => {
     expect(v.body).toContain('data: [DONE]');
     // ~30 tokens at 200 tokens/s: the stream takes ~150 ms, so a buffering proxy would show it all at once
     for (const r of via) expect(r.lastData - r.firstData).toBeGreaterThan(80);
-    expect(median(via.map((r) => r.firstByte)) - median(direct.map((r) => r.firstByte))).toBeLessThan(25);
+    // its first byte is not held for the stream (~150 ms); the margin is for a busy 2-core machine (29 ms seen)
+    expect(median(via.map((r) => r.firstByte)) - median(direct.map((r) => r.firstByte))).toBeLessThan(100);
   });
 
   it('a dying upstream cuts the client connection instead of ending the stream cleanly', async () => {
