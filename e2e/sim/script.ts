@@ -1,6 +1,10 @@
 // What the simulated model says: a deterministic plan of reasoning, answer and tool calls for one request.
 import type { SimOptions } from './options.ts';
 import { argumentsFor, lastResults, pickTool, roundsSoFar, type ToolSpec } from './tool-loop.ts';
+import { rng } from '../../src/lib/bench/arrivals.ts';
+
+// the benchmark's seeded generator: the same seed gives the same run (the sim's other modules take it from here)
+export { rng };
 
 export interface ChatRequest {
   model?: unknown;
@@ -47,17 +51,6 @@ export interface Plan {
   reasoningTokens: number;
 }
 
-/** Seeded PRNG (mulberry32): the same seed gives the same run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The simulator's tokenizer: words with their leading space, single symbols, runs of newlines. */
 export function tokenize(text: string): string[] {

@@ -1,6 +1,8 @@
 // Writes a tiny Qwen3 GGUF with random weights (a few hundred KB) that llama.cpp loads: a real engine for the tests.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+// a small seeded generator, so that the same seed writes the same file
+import { rng as random } from '../../src/lib/bench/arrivals.ts';
 
 /**
  * The shape, small enough to decode hundreds of tokens a second on one thread: llama.cpp's `qwen3`
@@ -57,17 +59,6 @@ export function tinyVocab(): TinyVocab {
   return { tokens, types, printable, id: (t) => tokens.indexOf(t) };
 }
 
-/** A small seeded generator (mulberry32), so that the same seed writes the same file. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rand: () => number, std: number): () => number {
   return () => std * Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());

@@ -8,6 +8,7 @@ import { webLlmFailure } from './webllm-failures.ts';
 import { readProgress } from './webllm-progress.ts';
 import type { ChatRequest, Engine } from './types.ts';
 import { qwenToolMessages } from '../agent/qwen-format.ts';
+import { Conditions } from './conditions.ts';
 
 export interface WebLlmOptions {
   /** web-llm's model list (with any mirror applied); read when the first in-browser model is asked for */
@@ -40,7 +41,7 @@ export class WebLlmEngine implements Engine {
   #active: string[] = [];
   /** models asked for by panels that wait: loaded together when they fit */
   #wants: string[] = [];
-  #changed = new Set<() => void>();
+  #conditions = new Conditions();
 
   constructor(options: WebLlmOptions) {
     this.#options = options;
@@ -92,7 +93,7 @@ export class WebLlmEngine implements Engine {
       yield* this.#generate(req, entry, signal, context);
     } finally {
       this.#active.splice(this.#active.indexOf(entry.id), 1);
-      this.#notify();
+      this.#conditions.changed();
     }
   }
 
@@ -145,13 +146,13 @@ export class WebLlmEngine implements Engine {
         if (this.#loaded.includes(model)) {
           if (!this.#active.includes(model)) break;
           report({ phase: 'queued', fraction: null, message: `Queued: ${short(model)} is answering in another panel; this panel starts when it finishes.` });
-          await this.#until(() => !this.#active.includes(model) || !this.#loaded.includes(model), signal);
+          await this.#conditions.until(() => !this.#active.includes(model) || !this.#loaded.includes(model), signal, ABORTED);
           continue;
         }
         if (this.#active.length) {
           const busy = [...new Set(this.#active)].map(short).join(' and ');
           report({ phase: 'queued', fraction: null, message: `Queued: ${busy} is answering in another panel, and both models do not fit in GPU memory together. This panel starts when it finishes.` });
-          await this.#until(() => this.#active.length === 0, signal);
+          await this.#conditions.until(() => this.#active.length === 0, signal, ABORTED);
           continue;
         }
         // panels sent at the same moment ask within one tick: wait for them so fitting models load together
@@ -194,7 +195,7 @@ export class WebLlmEngine implements Engine {
       })
       .finally(() => {
         if (this.#loading === load) this.#loading = null;
-        this.#notify();
+        this.#conditions.changed();
       });
     this.#loading = load;
   }
@@ -221,32 +222,13 @@ export class WebLlmEngine implements Engine {
     }
   }
 
-  #until(done: () => boolean, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (signal.aborted) reject(ABORTED);
-        else if (done()) resolve();
-        else return;
-        this.#changed.delete(check);
-        signal.removeEventListener('abort', check);
-      };
-      this.#changed.add(check);
-      signal.addEventListener('abort', check);
-      check();
-    });
-  }
-
-  #notify(): void {
-    for (const check of [...this.#changed]) check();
-  }
-
   /** Drops the worker (a cancelled download, a lost device): the next answer starts a fresh one. */
   #reset(): void {
     this.#backend?.terminate();
     this.#backend = null;
     this.#loaded = [];
     this.#loading = null;
-    this.#notify();
+    this.#conditions.changed();
   }
 }
 

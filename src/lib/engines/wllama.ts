@@ -8,6 +8,7 @@ import { cpuFailure } from './wllama-failures.ts';
 import { cachedFiles, type CachesLike, type FileProgress } from './wllama-files.ts';
 import type { ThreadPlan } from './wllama-threads.ts';
 import type { ChatRequest, Engine } from './types.ts';
+import { Conditions } from './conditions.ts';
 
 export interface WllamaOptions {
   catalog: CpuCatalogEntry[];
@@ -46,7 +47,7 @@ export class WllamaEngine implements Engine {
   #loading: Load | null = null;
   /** llama.cpp answers one request at a time here: the others wait their turn */
   #busy = false;
-  #changed = new Set<() => void>();
+  #conditions = new Conditions();
 
   constructor(options: WllamaOptions) {
     this.#options = options;
@@ -88,7 +89,7 @@ export class WllamaEngine implements Engine {
       yield* this.#generate(req, entry, signal, context);
     } finally {
       this.#busy = false;
-      this.#notify();
+      this.#conditions.changed();
     }
   }
 
@@ -137,7 +138,7 @@ export class WllamaEngine implements Engine {
       }
       if (this.#busy) {
         report({ phase: 'queued', fraction: null, message: 'Queued: the CPU engine is answering in another panel; this panel starts when it finishes.' });
-        await this.#until(() => !this.#busy && !this.#loading, signal);
+        await this.#conditions.until(() => !this.#busy && !this.#loading, signal, ABORTED);
         continue;
       }
       if (this.#model === entry.id && this.#backend) break;
@@ -181,7 +182,7 @@ export class WllamaEngine implements Engine {
       .catch(() => {})
       .finally(() => {
         if (this.#loading === load) this.#loading = null;
-        this.#notify();
+        this.#conditions.changed();
       });
     this.#loading = load;
   }
@@ -206,25 +207,6 @@ export class WllamaEngine implements Engine {
       load.listeners.delete(report);
       load.waiters--;
     }
-  }
-
-  #until(done: () => boolean, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (signal.aborted) reject(ABORTED);
-        else if (done()) resolve();
-        else return;
-        this.#changed.delete(check);
-        signal.removeEventListener('abort', check);
-      };
-      this.#changed.add(check);
-      signal.addEventListener('abort', check);
-      check();
-    });
-  }
-
-  #notify(): void {
-    for (const check of [...this.#changed]) check();
   }
 
   /** Ends llama.cpp's worker: another model comes, or it crashed. */
