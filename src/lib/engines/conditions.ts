@@ -1,4 +1,5 @@
-// Waiting for an engine's state to allow a step: a promise per waiter, settled when its condition holds or it is stopped.
+// Waiting in the in-browser engines: for their state to allow a step, and for a model load that reports progress.
+import type { LoadProgress, StreamEvent } from '../stream/events.ts';
 
 export class Conditions {
   #checks = new Set<() => void>();
@@ -23,4 +24,28 @@ export class Conditions {
   changed(): void {
     for (const check of [...this.#checks]) check();
   }
+}
+
+/**
+ * Runs `start` (a model load that reports progress through callbacks) and yields each report as a `progress`
+ * event while it runs; ends when the load does, throwing what it threw.
+ */
+export async function* progressWhile(start: (report: (p: LoadProgress) => void) => Promise<void>): AsyncGenerator<StreamEvent, void, void> {
+  const reports: LoadProgress[] = [];
+  let wake = () => {};
+  let settled = false;
+  const ready = start((p) => {
+    reports.push(p);
+    wake();
+  });
+  const settle = () => {
+    settled = true;
+    wake();
+  };
+  ready.then(settle, settle);
+  while (!settled || reports.length) {
+    if (!reports.length) await new Promise<void>((r) => (wake = r));
+    for (const progress of reports.splice(0)) yield { type: 'progress', progress, at: performance.now() };
+  }
+  await ready;
 }

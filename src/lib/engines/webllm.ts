@@ -8,7 +8,7 @@ import { webLlmFailure } from './webllm-failures.ts';
 import { readProgress } from './webllm-progress.ts';
 import type { ChatRequest, Engine } from './types.ts';
 import { qwenToolMessages } from '../agent/qwen-format.ts';
-import { Conditions } from './conditions.ts';
+import { Conditions, progressWhile } from './conditions.ts';
 
 export interface WebLlmOptions {
   /** web-llm's model list (with any mirror applied); read when the first in-browser model is asked for */
@@ -67,23 +67,8 @@ export class WebLlmEngine implements Engine {
     const context = { model: entry.id, modelURL: entry.url, vramMB: entry.vramMB ?? undefined };
 
     // loading reports arrive as callbacks; they are handed out as events while the load runs
-    const reports: LoadProgress[] = [];
-    let wake = () => {};
-    let settled = false;
-    const ready = this.#ensure(entry.id, catalog, signal, (p) => {
-      reports.push(p);
-      wake();
-    });
-    ready.then(
-      () => ((settled = true), wake()),
-      () => ((settled = true), wake()),
-    );
-    while (!settled || reports.length) {
-      if (!reports.length) await new Promise<void>((r) => (wake = r));
-      for (const progress of reports.splice(0)) yield { type: 'progress', progress, at: now() };
-    }
     try {
-      await ready;
+      yield* progressWhile((report) => this.#ensure(entry.id, catalog, signal, report));
     } catch (err) {
       return yield err === ABORTED ? { type: 'stopped', at: now() } : webLlmFailure(err, context, now());
     }

@@ -8,7 +8,7 @@ import { cpuFailure } from './wllama-failures.ts';
 import { cachedFiles, type CachesLike, type FileProgress } from './wllama-files.ts';
 import type { ThreadPlan } from './wllama-threads.ts';
 import type { ChatRequest, Engine } from './types.ts';
-import { Conditions } from './conditions.ts';
+import { Conditions, progressWhile } from './conditions.ts';
 
 export interface WllamaOptions {
   catalog: CpuCatalogEntry[];
@@ -63,23 +63,9 @@ export class WllamaEngine implements Engine {
     if (req.tools?.length) yield { type: 'warning', message: 'The CPU engine here does not take tools: the request was sent without them.', at: now() };
     const context = { model: entry.id, sizeText: formatBytes(entry.sizeBytes) };
 
-    const reports: LoadProgress[] = [];
-    let wake = () => {};
-    let settled = false;
-    const ready = this.#ensure(entry, signal, (p) => {
-      reports.push(p);
-      wake();
-    });
-    ready.then(
-      () => ((settled = true), wake()),
-      () => ((settled = true), wake()),
-    );
-    while (!settled || reports.length) {
-      if (!reports.length) await new Promise<void>((r) => (wake = r));
-      for (const progress of reports.splice(0)) yield { type: 'progress', progress, at: now() };
-    }
+    // loading reports arrive as callbacks; they are handed out as events while the load runs
     try {
-      await ready;
+      yield* progressWhile((report) => this.#ensure(entry, signal, report));
     } catch (err) {
       return yield err === ABORTED ? { type: 'stopped', at: now() } : cpuFailure(err, context, now());
     }
