@@ -49,3 +49,37 @@ export async function* progressWhile(start: (report: (p: LoadProgress) => void) 
   }
   await ready;
 }
+
+/** A model load several panels may wait on: who listens to its progress, and how many wait. */
+export interface SharedLoad {
+  promise: Promise<void>;
+  listeners: Set<(p: LoadProgress) => void>;
+  waiters: number;
+  /** the latest report, for a panel that joins the load after it began */
+  last: LoadProgress;
+}
+
+/**
+ * Follows a shared load with `report`: settles with it, or rejects with `aborted` when `signal` aborts.
+ * `lastGaveUp` runs when the panel stopped was the last one waiting (to cancel the download or the loading).
+ */
+export async function follow(load: SharedLoad, signal: AbortSignal, report: (p: LoadProgress) => void, aborted: unknown, lastGaveUp: () => void): Promise<void> {
+  report(load.last);
+  load.listeners.add(report);
+  load.waiters++;
+  let onAbort = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([load.promise, stopped]);
+  } catch (err) {
+    if (err === aborted && load.waiters === 1) lastGaveUp();
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    load.listeners.delete(report);
+    load.waiters--;
+  }
+}

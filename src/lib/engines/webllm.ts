@@ -8,7 +8,7 @@ import { webLlmFailure } from './webllm-failures.ts';
 import { readProgress } from './webllm-progress.ts';
 import type { ChatRequest, Engine } from './types.ts';
 import { qwenToolMessages } from '../agent/qwen-format.ts';
-import { Conditions, progressWhile } from './conditions.ts';
+import { Conditions, follow, progressWhile, type SharedLoad } from './conditions.ts';
 
 export interface WebLlmOptions {
   /** web-llm's model list (with any mirror applied); read when the first in-browser model is asked for */
@@ -21,13 +21,8 @@ export interface WebLlmOptions {
   backend?: BackendFactory;
 }
 
-interface Load {
+interface Load extends SharedLoad {
   ids: string[];
-  promise: Promise<void>;
-  listeners: Set<(p: LoadProgress) => void>;
-  waiters: number;
-  /** the latest report, for a panel that joins the load after it began */
-  last: LoadProgress;
 }
 
 const ABORTED = Symbol('aborted');
@@ -186,25 +181,10 @@ export class WebLlmEngine implements Engine {
   }
 
   /** Follows a load in progress; when the last panel waiting for it gives up, the download is cancelled. */
-  async #join(load: Load, signal: AbortSignal, report: (p: LoadProgress) => void): Promise<void> {
-    report(load.last);
-    load.listeners.add(report);
-    load.waiters++;
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(ABORTED);
-      signal.addEventListener('abort', onAbort, { once: true });
+  #join(load: Load, signal: AbortSignal, report: (p: LoadProgress) => void): Promise<void> {
+    return follow(load, signal, report, ABORTED, () => {
+      if (this.#loading === load) this.#reset();
     });
-    try {
-      await Promise.race([load.promise, aborted]);
-    } catch (err) {
-      if (err === ABORTED && load.waiters === 1 && this.#loading === load) this.#reset();
-      throw err;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      load.listeners.delete(report);
-      load.waiters--;
-    }
   }
 
   /** Drops the worker (a cancelled download, a lost device): the next answer starts a fresh one. */

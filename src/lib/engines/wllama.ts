@@ -8,7 +8,7 @@ import { cpuFailure } from './wllama-failures.ts';
 import { cachedFiles, type CachesLike, type FileProgress } from './wllama-files.ts';
 import type { ThreadPlan } from './wllama-threads.ts';
 import type { ChatRequest, Engine } from './types.ts';
-import { Conditions, progressWhile } from './conditions.ts';
+import { Conditions, follow, progressWhile, type SharedLoad } from './conditions.ts';
 
 export interface WllamaOptions {
   catalog: CpuCatalogEntry[];
@@ -26,13 +26,9 @@ export interface WllamaOptions {
   onSpeed?: (model: string, tokensPerS: number, threads: number) => void;
 }
 
-interface Load {
+interface Load extends SharedLoad {
   model: string;
-  promise: Promise<void>;
   controller: AbortController;
-  listeners: Set<(p: LoadProgress) => void>;
-  waiters: number;
-  last: LoadProgress;
 }
 
 const ABORTED = Symbol('aborted');
@@ -175,23 +171,11 @@ export class WllamaEngine implements Engine {
 
   /** Follows a load; when the last panel waiting for it gives up, the download (or the loading) is cancelled. */
   async #join(load: Load, signal: AbortSignal, report: (p: LoadProgress) => void): Promise<void> {
-    report(load.last);
-    load.listeners.add(report);
-    load.waiters++;
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(ABORTED);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      await Promise.race([load.promise, aborted]);
+      await follow(load, signal, report, ABORTED, () => load.controller.abort(ABORTED));
     } catch (err) {
-      if (err === ABORTED && load.waiters === 1) load.controller.abort(ABORTED);
+      // a load cancelled that way fails with the fetch's own error: it was a stop
       throw err === ABORTED || load.controller.signal.aborted ? ABORTED : err;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      load.listeners.delete(report);
-      load.waiters--;
     }
   }
 
